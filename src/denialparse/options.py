@@ -1,0 +1,43 @@
+"""Run options, with every default in one place."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class OcrMode(StrEnum):
+    """When to OCR a page."""
+
+    AUTO = "auto"  # text layer where it is real, OCR where the page has none or only junk
+    ALWAYS = "always"
+    NEVER = "never"
+
+
+class Options(BaseModel):
+    """Options of one run; the CLI builds it, stages take what they need."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    ocr: OcrMode = OcrMode.AUTO
+    lang: str = "eng"
+    dpi: int = Field(default=300, description="render resolution for OCR of PDF pages")
+    max_file_bytes: int = Field(default=200 * 1024 * 1024, description="refuse larger inputs")
+    max_pages: int = Field(default=50, description="refuse letters with more pages")
+    max_image_pixels: int = Field(
+        default=120_000_000, description="refuse images larger than this (decompression bombs)"
+    )
+    max_image_side: int = Field(default=20_000, description="refuse images wider or taller")
+    ocr_jobs: int | None = Field(
+        default=None, description="processes for OCR of multi-page letters; None = all cores"
+    )
+    min_page_confidence: float = Field(
+        default=0.60, description="below this mean word confidence a page is retried, then flagged"
+    )
+    review_threshold: float = Field(
+        default=0.70, description="fields below this confidence go into needs_review"
+    )
+    model_path: str | None = Field(
+        default=None, description="a spaCy pipeline directory; None = the bundled one, else rules"
+    )
