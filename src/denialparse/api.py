@@ -1,0 +1,125 @@
+"""The library API: one letter in, one ``LetterResult`` out; and the appeal from a result.
+
+Stages run in order: ingest -> text -> extract (fields + denial type) -> deadlines. Errors are
+raised as ``DenialParseError`` subclasses; the CLI maps them to exit codes, batch records them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from denialparse.exceptions import DenialParseError
+from denialparse.options import Options
+from denialparse.types import (
+    AppealInfo,
+    Fields,
+    LetterResult,
+    SourceInfo,
+    StageError,
+    Status,
+    summarize_text,
+)
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+    from denialparse.types import LetterText
+
+log = logging.getLogger(__name__)
+
+
+def process_letter(
+    path: Path | str, *, options: Options | None = None, nlp: Language | None = None
+) -> LetterResult:
+    """Read one letter and return the contract's ``LetterResult``.
+
+    Args:
+        path: the letter (PDF, TIFF, PNG, JPEG or plain text; the type is read from the bytes).
+        options: run options; defaults when None.
+        nlp: a loaded pipeline (else the cached bundled one).
+
+    Raises:
+        InputFileError: the file can't be read as a letter.
+        MissingDependencyError: tesseract, its language data or the model is missing.
+    """
+    result, _ = process_letter_with_text(path, options=options, nlp=nlp)
+    return result
+
+
+def process_letter_with_text(
+    path: Path | str, *, options: Options | None = None, nlp: Language | None = None
+) -> tuple[LetterResult, LetterText]:
+    """Like ``process_letter``, also returning the page texts (for evaluation and debugging)."""
+    from denialparse import deadlines, extract, ingest, text
+
+    options = options or Options()
+    document = ingest.load_document(Path(path), options)
+    letter = text.read_text(document, options)
+    pipeline = nlp or extract.load_pipeline(options.model_path)
+    found = extract.extract(letter, pipeline, review_threshold=options.review_threshold)
+    denial_label = found.denial_type.label if found.denial_type else None
+    due = deadlines.compute_deadlines(found.fields, denial_label)
+    needs_review = list(found.needs_review)
+    if any(d.needs_review for d in due):
+        needs_review.append("deadlines")
+    errors = list(letter.errors)
+    status = Status.PARTIAL if needs_review or errors else Status.SUCCESS
+    log.info("read %s: %d page(s), status %s", document.media_type, document.page_count, status)
+    result = LetterResult(
+        source=document.source_info(),
+        status=status,
+        text=summarize_text(letter),
+        fields=found.fields,
+        denial_type=found.denial_type,
+        deadlines=due,
+        needs_review=needs_review,
+        errors=errors,
+    )
+    return result, letter
+
+
+def failed_result(path: Path | str, error: DenialParseError) -> LetterResult:
+    """A ``failed`` result for a letter that could not be read (batch records these)."""
+    path = Path(path)
+    try:
+        sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        sha256 = ""
+    return LetterResult(
+        source=SourceInfo(path=str(path), sha256=sha256, media_type="unknown", pages=0),
+        status=Status.FAILED,
+        text=None,
+        fields=Fields(),
+        denial_type=None,
+        deadlines=[],
+        needs_review=[],
+        errors=[StageError(stage="ingest", code=error.code, message=error.message)],
+    )
+
+
+def write_appeal(
+    result: LetterResult,
+    out_path: Path,
+    *,
+    profile_path: Path | None = None,
+    template: str | None = None,
+    template_dir: Path | None = None,
+) -> LetterResult:
+    """Render the appeal DOCX for ``result`` (atomically) and return the result with ``appeal`` set.
+
+    Raises:
+        ProfileError: the practice profile is malformed.
+        TemplateError: the template is missing or broken.
+        OutputError: the DOCX can't be written.
+    """
+    from denialparse import render
+    from denialparse.profile import load_profile
+
+    profile = load_profile(profile_path) if profile_path else None
+    info: AppealInfo = render.render_appeal(
+        result, Path(out_path), profile=profile, template=template, template_dir=template_dir
+    )
+    return result.model_copy(update={"appeal": info})

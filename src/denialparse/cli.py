@@ -1,0 +1,301 @@
+"""The command line: a thin click layer over ``api``, ``batch``, ``evaluate`` and ``doctor``.
+
+Only this module turns exceptions into one stderr line and an exit code
+(``../shared/contract/README.md``). Heavy modules are imported inside commands so that
+``denialparse --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from denialparse import __version__
+from denialparse.exceptions import DenialParseError, ExitCode
+
+F = TypeVar("F", bound=Callable[..., Any])
+log = logging.getLogger("denialparse")
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"denialparse: error: {message}", err=True)
+    sys.exit(code)
+
+
+def handle_errors(func: F) -> F:
+    """Map library exceptions to the contract's exit codes with one line on stderr."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        verbose = (click.get_current_context().find_root().obj or {}).get("verbose", 0)
+        try:
+            return func(*args, **kwargs)
+        except DenialParseError as exc:
+            if verbose:
+                log.exception("details")
+            _fail(exc.message, int(exc.exit_code))
+        except KeyboardInterrupt:
+            _fail("interrupted", int(ExitCode.INTERRUPTED))
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
+            raise
+        except Exception as exc:  # the last line of defence: no traceback without -v
+            if verbose:
+                log.exception("internal error")
+            _fail(
+                f"internal error ({type(exc).__name__}); run again with -v for details and "
+                "report it with the traceback (it contains no letter text)",
+                1,
+            )
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _setup_logging(verbose: int, quiet: bool) -> None:
+    level = logging.WARNING
+    if verbose == 1:
+        level = logging.INFO
+    elif verbose >= 2:
+        level = logging.DEBUG
+    if quiet:
+        level = logging.ERROR
+    logging.basicConfig(level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+
+
+def _options(ocr: str = "auto", lang: str = "eng", model: str | None = None) -> Any:
+    from denialparse.options import OcrMode, Options
+
+    return Options(ocr=OcrMode(ocr), lang=lang, model_path=model)
+
+
+_letter_arg = click.argument(
+    "letter", type=click.Path(exists=False, dir_okay=True, path_type=Path), metavar="LETTER"
+)
+_ocr_opt = click.option(
+    "--ocr",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="auto: text layer where real, OCR elsewhere.",
+)
+_lang_opt = click.option("--lang", default="eng", show_default=True, help="tesseract language(s).")
+_model_opt = click.option(
+    "--model",
+    default=None,
+    metavar="DIR|none",
+    help="spaCy pipeline directory; 'none' for rules only. Default: the bundled model.",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="denialparse")
+@click.option("-v", "--verbose", count=True, help="More log lines on stderr (-vv: debug).")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")
+@click.pass_context
+def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
+    """Turn a US health-insurance denial letter into a physician-ready appeal, offline."""
+    if verbose and quiet:
+        raise click.UsageError("-q and -v exclude each other")
+    ctx.obj = {"verbose": verbose, "quiet": quiet}
+    _setup_logging(verbose, quiet)
+
+
+@cli.command()
+@_letter_arg
+@click.option("--json", "as_json", is_flag=True, help="Print the LetterResult JSON.")
+@_ocr_opt
+@_lang_opt
+@_model_opt
+@handle_errors
+def extract(letter: Path, as_json: bool, ocr: str, lang: str, model: str | None) -> None:
+    """Read LETTER, extract its fields, classify the denial, compute the deadlines."""
+    from denialparse.api import process_letter
+
+    result = process_letter(letter, options=_options(ocr, lang, model))
+    if as_json:
+        click.echo(json.dumps(result.to_json_dict(), indent=2))
+    else:
+        click.echo(_summary(result))
+
+
+@cli.command()
+@_letter_arg
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the appeal (.docx).",
+)
+@click.option(
+    "--profile",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Practice profile (TOML): letterhead, NPI, signature.",
+)
+@click.option("--template", default=None, help="Template name (default: the denial type's).")
+@click.option(
+    "--template-dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="A practice's own template folder; its files override ours.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the LetterResult JSON.")
+@_ocr_opt
+@_lang_opt
+@_model_opt
+@handle_errors
+def appeal(
+    letter: Path,
+    output: Path,
+    profile: Path | None,
+    template: str | None,
+    template_dir: Path | None,
+    as_json: bool,
+    ocr: str,
+    lang: str,
+    model: str | None,
+) -> None:
+    """Extract LETTER, then fill the appeal template for its denial type."""
+    from denialparse.api import process_letter, write_appeal
+
+    result = process_letter(letter, options=_options(ocr, lang, model))
+    result = write_appeal(
+        result, output, profile_path=profile, template=template, template_dir=template_dir
+    )
+    if as_json:
+        click.echo(json.dumps(result.to_json_dict(), indent=2))
+    else:
+        click.echo(_summary(result))
+        click.echo(f"appeal: {output}")
+
+
+@cli.command()
+@click.argument("in_dir", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(path_type=Path))
+@click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [cores].")
+@click.option("--retry-failed", is_flag=True, help="Process letters that failed before again.")
+@click.option("--watch", is_flag=True, help="Keep watching IN_DIR; Ctrl-C to stop.")
+@click.option("--scheduler", default=None, metavar="tcp://HOST:PORT", help="A Dask scheduler.")
+@click.option("--profile", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--template-dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@_ocr_opt
+@_lang_opt
+@_model_opt
+@handle_errors
+def batch(
+    in_dir: Path,
+    out_dir: Path,
+    jobs: int | None,
+    retry_failed: bool,
+    watch: bool,
+    scheduler: str | None,
+    profile: Path | None,
+    template_dir: Path | None,
+    ocr: str,
+    lang: str,
+    model: str | None,
+) -> None:
+    """Every letter under IN_DIR: results, appeals and a manifest sorted by deadline in OUT_DIR."""
+    from denialparse.batch import run_batch, summary_table
+
+    summary = run_batch(
+        in_dir,
+        out_dir,
+        jobs=jobs,
+        retry_failed=retry_failed,
+        watch=watch,
+        scheduler=scheduler,
+        profile_path=profile,
+        template_dir=template_dir,
+        options=_options(ocr, lang, model),
+    )
+    click.echo(summary_table(summary))
+    if getattr(summary, "interrupted", False):
+        sys.exit(int(ExitCode.INTERRUPTED))
+    if summary.failed:
+        click.echo(
+            f"denialparse: error: {summary.failed} letter(s) failed; see manifest.csv in {out_dir}",
+            err=True,
+        )
+        sys.exit(int(ExitCode.BATCH_PARTIAL))
+
+
+@cli.command()
+@handle_errors
+def doctor() -> None:
+    """Check tesseract, its language data, the model and the templates."""
+    from denialparse.doctor import run_checks
+
+    report, ok = run_checks()
+    click.echo(report)
+    if not ok:
+        sys.exit(int(ExitCode.MISSING_DEPENDENCY))
+
+
+@cli.command()
+@click.argument("corpus", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@_model_opt
+@handle_errors
+def evaluate(corpus: Path, as_json: bool, model: str | None) -> None:
+    """Score extraction on a labelled CORPUS (a folder with labels.jsonl)."""
+    from denialparse.evaluate import evaluate_corpus, format_report
+
+    report = evaluate_corpus(corpus, options=_options(model=model))
+    if as_json:
+        click.echo(json.dumps(report.to_json_dict() if hasattr(report, "to_json_dict") else report, indent=2))
+    else:
+        click.echo(format_report(report))
+
+
+@cli.command()
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
+              help="Where to write the pipeline [models/denialparse-pipeline].")
+@click.option("--corpus-size", type=click.IntRange(min=10), default=None, help="Generated letters.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@handle_errors
+def train(out_dir: Path | None, corpus_size: int | None, seed: int) -> None:
+    """Generate a corpus, OCR part of it, and train the spaCy pipeline."""
+    from denialparse.train import run_training
+
+    kwargs: dict[str, Any] = {"seed": seed}
+    if corpus_size:
+        kwargs["n_letters"] = corpus_size
+    path = run_training(out_dir, **kwargs) if out_dir else run_training(**kwargs)
+    click.echo(f"pipeline written to {path}")
+
+
+def _summary(result: Any) -> str:
+    """A short human summary of a LetterResult (no letter text beyond the fields)."""
+    f = result.fields
+    lines = [f"{result.source.path}: {result.status.value}"]
+    if result.denial_type:
+        lines.append(
+            f"  denial type   {result.denial_type.label.value} ({result.denial_type.confidence:.2f})"
+        )
+    for name in ("payer", "plan_type", "therapy", "letter_date", "service_date", "member_id",
+                 "claim_id", "patient_name", "provider_name"):
+        value = getattr(f, name)
+        shown = f"{value.value} ({value.confidence:.2f})" if value else "-- not found --"
+        lines.append(f"  {name:<13} {shown}")
+    if f.reference_codes:
+        lines.append(f"  codes         {', '.join(f.reference_codes)}")
+    for d in result.deadlines[:4]:
+        lines.append(f"  deadline      {d.kind}: {d.due or 'unknown'} ({d.rule})")
+    if result.needs_review:
+        lines.append(f"  needs review  {', '.join(result.needs_review)}")
+    for e in result.errors:
+        where = f" page {e.page}" if e.page else ""
+        lines.append(f"  problem{where}: {e.message}")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    """Entry point of the ``denialparse`` script."""
+    cli(prog_name="denialparse")

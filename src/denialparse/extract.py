@@ -1,0 +1,346 @@
+"""Extraction stage: ``LetterText`` -> ``Fields`` + ``DenialTypeResult``.
+
+The spaCy ``Doc`` never leaves this module. The pipeline is the trained one under
+``models/denialparse-pipeline`` when it is there (``ner``, ``textcat_denial``, ``textcat_plan``),
+plus the rule components of ``components.py``; for each field the better-supported candidate wins,
+and a value both the model and a rule agree on gets a higher confidence. Nothing is invented: a
+field no candidate supports is ``None``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import logging
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from denialparse import lexicon
+from denialparse.exceptions import MissingDependencyError
+from denialparse.rules import Candidate, parse_date
+from denialparse.types import (
+    DenialType,
+    DenialTypeResult,
+    Evidence,
+    FieldValue,
+    Fields,
+    LetterText,
+    TextSource,
+)
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+log = logging.getLogger(__name__)
+
+RULES_ONLY = "none"
+# NER label of the trained model -> field.
+NER_FIELDS: dict[str, str] = {
+    "PAYER": "payer",
+    "THERAPY": "therapy",
+    "PATIENT": "patient_name",
+    "PROVIDER": "provider_name",
+    "MEMBER_ID": "member_id",
+    "CLAIM_ID": "claim_id",
+    "LETTER_DATE": "letter_date",
+    "SERVICE_DATE": "service_date",
+}
+NER_CONFIDENCE = 0.72
+AGREEMENT_BONUS = 0.12
+# Fields a physician's appeal can't do without: missing ones are flagged for review.
+REVIEW_WHEN_MISSING: tuple[str, ...] = (
+    "payer",
+    "plan_type",
+    "therapy",
+    "denial_reason",
+    "letter_date",
+    "member_id",
+    "patient_name",
+)
+_ALIAS_TO_CANONICAL = {
+    alias.lower(): canonical
+    for canonical, aliases in lexicon.PAYER_ALIASES.items()
+    for alias in aliases
+}
+
+
+def bundled_model_path() -> Path | None:
+    """The trained pipeline shipped with the package (wheel) or the repository (editable)."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "_model", here.parents[1] / "models" / "denialparse-pipeline"):
+        if (candidate / "config.cfg").is_file():
+            return candidate
+    return None
+
+
+@lru_cache(maxsize=4)
+def load_pipeline(model_path: str | None = None) -> Language:
+    """Load the pipeline once per process.
+
+    Args:
+        model_path: a spaCy pipeline directory; None = the bundled one (rules only when none is
+            bundled); ``"none"`` = rules only.
+
+    Raises:
+        MissingDependencyError: an explicit model path that isn't a loadable pipeline.
+    """
+    import spacy
+
+    from denialparse.components import add_rule_components
+
+    path: Path | None
+    if model_path == RULES_ONLY:
+        path = None
+    elif model_path:
+        path = Path(model_path)
+        if not (path / "config.cfg").is_file():
+            raise MissingDependencyError(
+                f"no spaCy pipeline at {path}: point --model at a trained pipeline directory, "
+                "or run `denialparse train`"
+            )
+    else:
+        path = bundled_model_path()
+    if path is None:
+        nlp = spacy.blank("en")
+    else:
+        try:
+            nlp = spacy.load(path)
+        except Exception as exc:  # spaCy raises many types for a broken directory
+            raise MissingDependencyError(
+                f"the pipeline at {path} does not load ({type(exc).__name__}): reinstall "
+                "denialparse or retrain with `denialparse train`"
+            ) from exc
+    add_rule_components(nlp)
+    nlp.max_length = 2_000_000
+    return nlp
+
+
+@lru_cache(maxsize=4)
+def _calibration(model_dir: str | None) -> dict[str, Any]:
+    if not model_dir:
+        return {}
+    path = Path(model_dir) / "calibration.json"
+    if path.is_file():
+        try:
+            return dict(json.loads(path.read_text()))
+        except (OSError, ValueError):
+            log.warning("ignoring unreadable calibration file %s", path)
+    return {}
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """What the extraction stage hands on."""
+
+    fields: Fields
+    denial_type: DenialTypeResult | None
+    needs_review: list[str]
+
+
+class _PageMap:
+    """Maps offsets in the joined letter text back to (page, offset, bbox)."""
+
+    def __init__(self, letter: LetterText) -> None:
+        self.letter = letter
+        self.offsets = letter.page_offsets()
+
+    def evidence(self, start: int, end: int) -> Evidence:
+        index = max(0, bisect.bisect_right(self.offsets, start) - 1)
+        page = self.letter.pages[index]
+        local_start = start - self.offsets[index]
+        local_end = min(end - self.offsets[index], len(page.text))
+        boxes = [w.bbox for w in page.words if w.start < local_end and w.end > local_start]
+        bbox = None
+        if boxes:
+            bbox = [
+                round(min(b[0] for b in boxes), 1),
+                round(min(b[1] for b in boxes), 1),
+                round(max(b[2] for b in boxes), 1),
+                round(max(b[3] for b in boxes), 1),
+            ]
+        return Evidence(page=page.number, start=local_start, end=local_end, bbox=bbox)
+
+    def reliability(self, start: int) -> float:
+        """How far to trust text at ``start``: 1.0 for a text layer, the OCR confidence otherwise."""
+        index = max(0, bisect.bisect_right(self.offsets, start) - 1)
+        page = self.letter.pages[index]
+        if page.source is not TextSource.OCR or page.confidence is None:
+            return 1.0
+        return min(1.0, 0.55 + 0.5 * page.confidence)
+
+
+def extract(letter: LetterText, nlp: Language, *, review_threshold: float = 0.7) -> Extraction:
+    """Read the fields and the denial type from the letter's text.
+
+    Args:
+        letter: the page texts from the text stage.
+        nlp: the pipeline of ``load_pipeline``.
+        review_threshold: fields under this confidence are listed in ``needs_review``.
+    """
+    text = letter.full_text()
+    doc = nlp(text)
+    pages = _PageMap(letter)
+    candidates: list[Candidate] = list(doc._.dp_candidates or []) + _model_candidates(doc)
+
+    values: dict[str, FieldValue | None] = {}
+    for field in (
+        "payer",
+        "therapy",
+        "denial_reason",
+        "letter_date",
+        "service_date",
+        "member_id",
+        "claim_id",
+        "patient_name",
+        "provider_name",
+        "stated_deadline",
+        "appeal_address",
+        "administrator",
+    ):
+        values[field] = _choose([c for c in candidates if c.field == field], pages)
+    values["plan_type"] = _plan_type(doc, pages)
+    values["stated_deadline"] = values["stated_deadline"] or _relative_deadline(text, values, pages)
+    codes = [code for code, _, _ in doc._.dp_codes or []]
+    fields = Fields(**values, reference_codes=codes)
+    denial = _denial_type(doc, pages)
+    return Extraction(fields, denial, _needs_review(fields, denial, review_threshold))
+
+
+def _model_candidates(doc: Doc) -> list[Candidate]:
+    """Entities of the trained NER as candidates (absent in the rules-only pipeline)."""
+    out: list[Candidate] = []
+    for ent in doc.ents:
+        field = NER_FIELDS.get(ent.label_)
+        if not field:
+            continue
+        raw = ent.text
+        value: str | None = re.sub(r"\s+", " ", raw).strip(" .,;:")
+        if field in ("letter_date", "service_date"):
+            parsed = parse_date(raw)
+            value = parsed.isoformat() if parsed else None
+        elif field == "payer":
+            value = _ALIAS_TO_CANONICAL.get(value.lower(), value) if value else None
+        elif field in ("member_id", "claim_id"):
+            value = value if value and re.search(r"\d", value) else None
+        if value:
+            out.append(Candidate(field, value, raw, ent.start_char, ent.end_char, NER_CONFIDENCE, "model"))
+    return out
+
+
+def _normalise(field: str, value: str) -> str:
+    if field in ("member_id", "claim_id"):
+        return re.sub(r"[^A-Za-z0-9]", "", value).upper()
+    return re.sub(r"\W+", " ", value).strip().lower()
+
+
+def _choose(candidates: list[Candidate], pages: _PageMap) -> FieldValue | None:
+    """Group candidates by normalised value; the best-supported group wins."""
+    if not candidates:
+        return None
+    groups: dict[str, list[Candidate]] = {}
+    for c in candidates:
+        groups.setdefault(_normalise(c.field, c.value), []).append(c)
+
+    def support(group: list[Candidate]) -> float:
+        best = max(c.confidence for c in group)
+        sources = {c.source for c in group}
+        bonus = AGREEMENT_BONUS if len(sources) > 1 else 0.0
+        repeat = 0.03 * min(len(group) - 1, 3)
+        return min(0.99, best + bonus + repeat)
+
+    key = max(groups, key=lambda k: (support(groups[k]), -min(c.start for c in groups[k])))
+    group = groups[key]
+    # Prefer a rule's span for the printed value (its boundaries are the label's), else the model's.
+    best = max(group, key=lambda c: (c.confidence, c.source == "rule", -c.start))
+    confidence = round(support(group) * pages.reliability(best.start), 3)
+    source = "+".join(sorted({c.source for c in group}))
+    return FieldValue(
+        value=best.value,
+        raw=best.raw.strip(),
+        confidence=confidence,
+        evidence=pages.evidence(best.start, best.end),
+        source=source,
+    )
+
+
+def _relative_deadline(text: str, values: dict[str, FieldValue | None], pages: _PageMap) -> FieldValue | None:
+    """'within 60 days of the date of this notice' + the letter date -> a stated deadline."""
+    from denialparse.rules import find_relative_deadline
+
+    letter_date = values.get("letter_date")
+    found = find_relative_deadline(text)
+    if not found or letter_date is None:
+        return None
+    days, raw, start, end = found
+    due = date.fromisoformat(letter_date.value) + timedelta(days=days)
+    return FieldValue(
+        value=due.isoformat(),
+        raw=raw,
+        confidence=round(min(letter_date.confidence, 0.85), 3),
+        evidence=pages.evidence(start, end),
+        source="rule",
+    )
+
+
+def _plan_type(doc: Doc, pages: _PageMap) -> FieldValue | None:
+    from denialparse.classify import PLAN_LABELS, blend
+
+    rule_scores = doc._.dp_plan_rules
+    strength = max(rule_scores.raw.values(), default=0.0)
+    model = {k: float(v) for k, v in doc.cats.items() if k in PLAN_LABELS or k == "unknown"}
+    if strength == 0 and not model:
+        return None
+    rule_probs = rule_scores.probabilities(PLAN_LABELS) if strength else {}
+    probs = blend(rule_probs, model, strength) if rule_probs else model
+    label = max(probs, key=lambda k: probs[k])
+    if label == "unknown" or probs[label] < 0.35:
+        return None
+    spans = rule_scores.evidence.get(label)
+    if spans:
+        start, end = spans[0]
+        raw, evidence = doc.text[start:end], pages.evidence(start, end)
+    else:
+        raw, evidence = "", None
+    conf = probs[label] if strength else min(probs[label], 0.65)
+    return FieldValue(value=label, raw=raw, confidence=round(conf, 3), evidence=evidence,
+                      source="rule" if not model else ("rule+model" if strength else "model"))
+
+
+def _denial_type(doc: Doc, pages: _PageMap) -> DenialTypeResult | None:
+    from denialparse.classify import DENIAL_LABELS, blend
+
+    rule_scores = doc._.dp_denial_rules
+    strength = max(rule_scores.raw.values(), default=0.0)
+    model = {k: float(v) for k, v in doc.cats.items() if k in DENIAL_LABELS}
+    if strength == 0 and not model:
+        return None
+    rule_probs = rule_scores.probabilities(DENIAL_LABELS, baseline="other")
+    probs = blend(rule_probs, model, strength)
+    scores = {label: round(probs.get(label, 0.0), 4) for label in DENIAL_LABELS}
+    label = max(scores, key=lambda k: scores[k])
+    spans = rule_scores.evidence.get(label, [])[:3]
+    return DenialTypeResult(
+        label=DenialType(label),
+        confidence=scores[label],
+        scores=scores,
+        evidence=[pages.evidence(s, e) for s, e in spans],
+    )
+
+
+def _needs_review(fields: Fields, denial: DenialTypeResult | None, threshold: float) -> list[str]:
+    review = []
+    for name in Fields.model_fields:
+        value = getattr(fields, name)
+        if isinstance(value, FieldValue):
+            if value.confidence < threshold:
+                review.append(name)
+        elif value is None and name in REVIEW_WHEN_MISSING:
+            review.append(name)
+    if denial is None or denial.confidence < threshold:
+        review.append("denial_type")
+    return review

@@ -1,0 +1,538 @@
+"""Rule finders: regular expressions over the letter text that propose field candidates.
+
+Each finder takes the whole letter text and returns ``Candidate``s with character offsets into it.
+They are written for the text our own ingest produces (pdfplumber text layers *and* tesseract
+output), so labels tolerate OCR slips (``Member lD``, ``Claim #;``) and values may sit on the line
+under their label (tables). The spaCy components in ``components.py`` run them; ``extract.py``
+chooses among candidates and trained-model entities.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from denialparse import lexicon
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A proposed value for a field, with where it was read."""
+
+    field: str
+    value: str
+    raw: str
+    start: int
+    end: int
+    confidence: float
+    source: str = "rule"
+
+
+# ---------------------------------------------------------------------------------------- dates
+_MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}
+_MONTH_RE = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+DATE_RE = re.compile(
+    rf"(?P<mdy>\b{_MONTH_RE}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b)"
+    rf"|(?P<dmy>\b\d{{1,2}}\s+{_MONTH_RE},?\s+\d{{4}}\b)"
+    r"|(?P<num>\b\d{1,2}[/-]\d{1,2}[/-](?:\d{4}|\d{2})\b)"
+    r"|(?P<iso>\b\d{4}-\d{2}-\d{2}\b)",
+    re.IGNORECASE,
+)
+
+
+def parse_date(raw: str) -> date | None:
+    """Parse one printed date (US order for numeric dates); None when it is not a real date."""
+    s = raw.strip().lower().replace(",", " ").replace(".", " ")
+    try:
+        if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", s):
+            return date(int(m[1]), int(m[2]), int(m[3]))
+        if m := re.fullmatch(r"(\d{1,2})[/-](\d{1,2})[/-](\d{2,4})", s):
+            year = int(m[3]) + (2000 if len(m[3]) == 2 else 0)
+            return date(year, int(m[1]), int(m[2]))
+        if m := re.fullmatch(r"([a-z]+)\s+(\d{1,2})(?:st|nd|rd|th)?\s+(\d{4})", s):
+            return date(int(m[3]), _MONTHS[m[1][:3]], int(m[2]))
+        if m := re.fullmatch(r"(\d{1,2})\s+([a-z]+)\s+(\d{4})", s):
+            return date(int(m[3]), _MONTHS[m[2][:3]], int(m[1]))
+    except (ValueError, KeyError):
+        return None
+    return None
+
+
+_LETTER_CTX = re.compile(
+    r"((letter|notice|mail(ing|ed)?|issue[d]?|print(ed)?|sent|notification|decision|"
+    r"determination|correspondence|statement)\s*date|date\s*(of\s*)?(this\s*)?(letter|notice|"
+    r"mailing|decision|determination|statement)|date\s*(issued|mailed|sent|printed)|^\s*date)"
+    r"\s*[:.\-]?\s*$",
+    re.IGNORECASE,
+)
+_SERVICE_CTX = re.compile(
+    r"(dates?\s*(\(s\))?\s*of\s*(service|treatment|admission|visit|care)|\bDOS\b|service\s*"
+    r"(dates?|period|from)|(received|provided|rendered|performed|dispensed|filled|scheduled|"
+    r"furnished|requested)\s+(on|from|for)|from\s*date|dates?\s*(you\s*)?(received|were\s*seen)|"
+    r"visit\s*date|admission\s*date|date\s*(of\s*)?(fill|dispensing|surgery|procedure))"
+    r"[^.\n]{0,25}$",
+    re.IGNORECASE,
+)
+_DEADLINE_CTX = re.compile(
+    r"(\bby|before|no\s+later\s+than|on\s+or\s+before|until|deadline|must\s+be\s+(received|"
+    r"postmarked|filed|submitted)\s*(by|on)?|appeal\s+by|request\s+by|expires?( on)?)\s*[:]?\s*$",
+    re.IGNORECASE,
+)
+_IGNORE_CTX = re.compile(
+    r"(birth|\bDOB\b|effective|received\s*(date|on)|date\s*(received|requested|of\s*request)|"
+    r"request(ed)?\s*(date|on|dated)|dated|signed|coverage\s*(start|end|begin)|revised|rev\.?|"
+    r"enroll|copyright|©)[^.\n]{0,25}$",
+    re.IGNORECASE,
+)
+
+
+def _line_bounds(text: str, pos: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return start, len(text) if end == -1 else end
+
+
+def _context_before(text: str, start: int) -> str:
+    """Text before a value on its line; when the value begins its line, the line above (tables)."""
+    line_start, _ = _line_bounds(text, start)
+    before = text[line_start:start]
+    if before.strip():
+        return before
+    if line_start == 0:
+        return ""
+    prev_start, prev_end = _line_bounds(text, line_start - 1)
+    return text[prev_start:prev_end]
+
+
+def find_dates(text: str) -> list[Candidate]:
+    """Every date with its role: letter_date, service_date, stated_deadline (others dropped)."""
+    found: list[Candidate] = []
+    head_limit = max(600, len(text) // 5)
+    for m in DATE_RE.finditer(text):
+        parsed = parse_date(m.group(0))
+        if parsed is None or not 1990 <= parsed.year <= 2100:
+            continue
+        ctx = _context_before(text, m.start())[-60:]
+        same_line = text[_line_bounds(text, m.start())[0] : m.start()]
+        sentence_ctx = text[max(0, m.start() - 80) : m.start()]
+        role, conf = None, 0.0
+        # A label on the same line decides; a bare label on the line above is a table header.
+        if _IGNORE_CTX.search(same_line[-40:]):
+            continue
+        if _LETTER_CTX.search(ctx):
+            role, conf = "letter_date", 0.95
+        elif _SERVICE_CTX.search(ctx) or _SERVICE_CTX.search(sentence_ctx):
+            role, conf = "service_date", 0.9
+        elif _DEADLINE_CTX.search(sentence_ctx):
+            role, conf = "stated_deadline", 0.85
+        elif not same_line.strip() and m.start() < head_limit:
+            line_end = _line_bounds(text, m.start())[1]
+            if not text[m.end() : line_end].strip():
+                # A date alone on its line near the top: the classic letter-date position.
+                role, conf = "letter_date", 0.8
+        if role:
+            found.append(Candidate(role, parsed.isoformat(), m.group(0), m.start(), m.end(), conf))
+    return found
+
+
+_RELATIVE_DEADLINE = re.compile(
+    r"within\s+(?P<n>\d{1,3}|sixty|sixty-five|ninety|thirty)\s+(calendar\s+)?days\s+"
+    r"(of|from|after)\s+(the\s+date\s+(of|on)\s+)?(this|the|our)\s+(letter|notice)",
+    re.IGNORECASE,
+)
+_WORD_NUMBERS = {"thirty": 30, "sixty": 60, "sixty-five": 65, "ninety": 90}
+
+
+def find_relative_deadline(text: str) -> tuple[int, str, int, int] | None:
+    """'within 60 days of the date of this notice' -> (60, raw, start, end); None if absent."""
+    m = _RELATIVE_DEADLINE.search(text)
+    if not m:
+        return None
+    n = m["n"].lower()
+    days = _WORD_NUMBERS.get(n) or int(n)
+    return days, m.group(0), m.start(), m.end()
+
+
+# ------------------------------------------------------------------------------------------ IDs
+_ID_VALUE = r"(?P<value>[A-Z0-9][A-Z0-9\-]{3,24}(?:[ ][0-9]{2,8}){0,2})"
+_ID_STOP = {"NUMBER", "DATE", "NAME", "ID", "NO", "CLAIM", "MEMBER", "GROUP", "PLAN"}
+
+
+def _clean_id(raw: str) -> str | None:
+    value = raw.strip().strip(".,;:-")
+    if not re.search(r"\d", value) or value.upper() in _ID_STOP:
+        return None
+    if DATE_RE.fullmatch(value) or re.fullmatch(r"\d{1,3}", value):
+        return None
+    return value
+
+
+def _table_value_below(text: str, label_end: int, label_index: int) -> tuple[str, int] | None:
+    """For 'Member ID    Claim Number' header lines, the cell under the label on the next line."""
+    _, line_end = _line_bounds(text, label_end)
+    if line_end >= len(text):
+        return None
+    next_start, next_end = _line_bounds(text, line_end + 1)
+    cells = [(m.group(0), next_start + m.start()) for m in re.finditer(r"\S+(?: \S+)*", text[next_start:next_end])]
+    wide = [(c, pos) for c, pos in cells if "  " not in c]
+    if label_index < len(wide):
+        return wide[label_index]
+    return None
+
+
+def find_ids(text: str) -> list[Candidate]:
+    """member_id and claim_id candidates after their labels (same line, or the cell below)."""
+    out: list[Candidate] = []
+    for field, labels in lexicon.ID_LABELS.items():
+        pattern = re.compile(
+            rf"(?P<label>\b(?:{labels}))\s*[:#.\-]*\s*(?:\n\s*)?{_ID_VALUE}", re.IGNORECASE
+        )
+        for m in pattern.finditer(text):
+            label = m["label"].lower()
+            if field == "member_id" and re.match(r"(group|plan)\b", label):
+                continue
+            value = _clean_id(m["value"])
+            if value is None:
+                continue
+            conf = 0.92
+            if field == "claim_id":
+                conf = next((c for key, c in lexicon.CLAIM_LABEL_RANK if key in label), 0.6)
+            if "\n" in text[m.end("label") : m.start("value")]:
+                conf -= 0.1
+            out.append(Candidate(field, value, m["value"], m.start("value"), m.end("value"), conf))
+    return out
+
+
+# ---------------------------------------------------------------------------------------- names
+_NAME = (
+    r"(?P<name>(?:(?:Mr|Ms|Mrs|Miss|Dr)\.?[ \t]+)?[A-Z][A-Za-z'’\-]+,?(?:[ \t]+[A-Z]\.?)?"
+    r"(?:[ \t]+[A-Z][A-Za-z'’\-]+){1,2}(?:,?[ \t]+(?:MD|M\.D\.|DO|D\.O\.|NP|PA-C|DPM|DDS|PhD|OTR/L|PT|"
+    r"DPT|FNP|APRN|RN|Jr\.?|Sr\.?|II|III))?)"
+)
+_PATIENT_LABEL = re.compile(
+    r"\b(?:patient|member|enrollee|beneficiary|insured|subscriber|recipient|participant)"
+    r"(?:'s)?(?:\s+name)?\s*:[ \t]*" + _NAME,
+    re.IGNORECASE,
+)
+_PROVIDER_LABEL = re.compile(
+    r"\b(?:provider|prescriber|physician|practitioner|requesting\s+(?:provider|physician|"
+    r"prescriber)|ordering\s+(?:provider|physician)|rendering\s+provider|treating\s+(?:provider|"
+    r"physician)|doctor|requested\s+by|servicing\s+provider|attending\s+physician)"
+    r"(?:'s)?(?:\s+name)?\s*:[ \t]*" + _NAME,
+    re.IGNORECASE,
+)
+_DEAR = re.compile(r"^\s*Dear\s+" + _NAME + r"\s*[,:]", re.MULTILINE)
+_NAME_STOP = re.compile(r"\b(ID|Number|Date|Plan|Group|Claim|Member|Provider|NPI|Address)\b")
+
+
+def _clean_name(raw: str) -> str | None:
+    cut = _NAME_STOP.search(raw)
+    name = raw[: cut.start()] if cut else raw
+    name = re.split(r"\s{2,}|\t", name)[0].strip(" ,")
+    if len(name.split()) < 2:
+        return None
+    if name.isupper() or ("," in name and not re.search(r",\s*(MD|DO|NP|PA|Jr|Sr)", name)):
+        # "DOE, JANE" / "JANE DOE" -> "Jane Doe"
+        if "," in name and not re.search(r",\s*(MD|DO|NP)", name):
+            last, _, first = name.partition(",")
+            name = f"{first.strip()} {last.strip()}"
+        name = " ".join(w.capitalize() if w.isupper() and len(w) > 2 else w for w in name.split())
+    return name
+
+
+def find_names(text: str) -> list[Candidate]:
+    """patient_name and provider_name after their labels, and from the salutation."""
+    out: list[Candidate] = []
+    for field, pattern, conf in (
+        ("patient_name", _PATIENT_LABEL, 0.88),
+        ("provider_name", _PROVIDER_LABEL, 0.85),
+    ):
+        for m in pattern.finditer(text):
+            name = _clean_name(m["name"])
+            if name:
+                out.append(Candidate(field, name, m["name"], m.start("name"), m.end("name"), conf))
+    for m in _DEAR.finditer(text):
+        raw = m["name"]
+        name = _clean_name(raw)
+        if not name:
+            continue
+        field = "provider_name" if re.match(r"Dr\.?\s", raw) or re.search(r",\s*(MD|DO)", raw) else "patient_name"
+        out.append(Candidate(field, name, raw, m.start("name"), m.end("name"), 0.7))
+    return out
+
+
+# -------------------------------------------------------------------------------------- therapy
+_THERAPY_LABEL = re.compile(
+    r"^[ \t]*(?:re:?\s*)?(?:requested\s+)?(?:service|services|item|drug|medication|medicine|"
+    r"procedure|treatment|therapy|prescription|product|equipment|dme|description\s+of\s+"
+    r"(?:service|item|request)|service\s+(?:requested|denied|description)|drug\s+(?:requested|"
+    r"name|denied)|medication\s+(?:requested|name)|item\s+requested|what\s+(?:was|you)\s+"
+    r"requested|request(?:ed)?\s+for|service/item|drug/item|procedure\s+(?:requested|code))"
+    r"(?:\(s\))?\s*[:\-][ \t]*(?P<value>[^\n]{3,120})",
+    re.IGNORECASE | re.MULTILINE,
+)
+_THERAPY_SENTENCE = (
+    re.compile(
+        r"(?:coverage|payment|request|authori[sz]ation|approval|pre-?certification|benefits?)\s+"
+        r"(?:request\s+)?(?:for|of)\s+(?P<value>[^.;\n]{3,90}?)\s+(?:is|was|has\s+been|have\s+been|"
+        r"are|were)\s+(?:denied|not\s+approved|not\s+covered|rejected|declined)",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"(?:we|plan|have|has)\s+(?:denied|cannot\s+approve|can\s*not\s+approve|did\s+not\s+approve|"
+        r"are\s+unable\s+to\s+approve|will\s+not\s+cover|are\s+denying|decided\s+not\s+to\s+cover)"
+        r"\s+(?:your\s+|the\s+)?(?:request\s+for\s+|coverage\s+(?:of|for)\s+|payment\s+(?:of|for)\s+"
+        r"|prior\s+authori[sz]ation\s+(?:request\s+)?for\s+)?(?P<value>[^.;\n]{3,90}?)"
+        r"(?=\s+(?:because|for\s+the|as\s|since|due\s+to|based|under|at\s|from\s|on\s)|[.,;\n])",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"(?:denial|denied\s+request)\s+(?:of|for)\s+(?:coverage\s+(?:of|for)\s+)?"
+        r"(?P<value>[^.;\n]{3,90}?)(?=[.,;\n]|\s+(?:because|dated|on\s|for\s+(?:dates?|services?)))",
+        re.IGNORECASE,
+    ),
+)
+_THERAPY_JUNK = re.compile(
+    r"^(your|the|this|a|an|our)\s+|\s*\((?:the\s+)?\"?(?:service|drug|item)\"?\)$", re.IGNORECASE
+)
+_NOT_A_THERAPY = re.compile(
+    r"^(it|this|that|them|the (request|claim|service|services|item)|your (request|claim|appeal)|"
+    r"coverage|payment|benefits?|the following|appeal|review|reconsideration|medicare|"
+    r"services?|claim|request)$",
+    re.IGNORECASE,
+)
+
+
+def _clean_therapy(raw: str) -> str | None:
+    value = re.sub(r"\s+", " ", raw).strip(" :-,.\"'")
+    previous = None
+    while previous != value:
+        previous = value
+        value = _THERAPY_JUNK.sub("", value).strip()
+    value = re.sub(r"\s+(?:Date|DOS|Member|Claim|Reference|NPI|Quantity|Qty)\b.*$", "", value)
+    if len(value) < 3 or _NOT_A_THERAPY.match(value) or not re.search(r"[A-Za-z]{3}", value):
+        return None
+    return value
+
+
+def find_therapy(text: str) -> list[Candidate]:
+    """The denied service, drug, item or therapy: labelled lines first, then denial sentences."""
+    out: list[Candidate] = []
+    for m in _THERAPY_LABEL.finditer(text):
+        value = _clean_therapy(m["value"])
+        if value:
+            out.append(Candidate("therapy", value, m["value"], m.start("value"), m.end("value"), 0.85))
+    for i, pattern in enumerate(_THERAPY_SENTENCE):
+        for m in pattern.finditer(text):
+            value = _clean_therapy(m["value"])
+            if value and len(value.split()) <= 12:
+                out.append(
+                    Candidate("therapy", value, m["value"], m.start("value"), m.end("value"), 0.72 - 0.04 * i)
+                )
+    return out
+
+
+# ------------------------------------------------------------------------------------ sentences
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence (or a short line-block) of the letter with its offsets."""
+
+    start: int
+    end: int
+    text: str
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Paragraphs (blank lines) split into sentences; offsets index into ``text``."""
+    out: list[Sentence] = []
+    for para in re.finditer(r"\S(?:.|\n(?!\s*\n))*", text):
+        base = para.start()
+        chunk = para.group(0)
+        pos = 0
+        for m in re.finditer(r"(?<=[.!?])[\"')\]]?\s+(?=[A-Z(\"'•\-])|\n(?=\s*(?:[•\-*]|\d+[.)])\s)", chunk):
+            piece = chunk[pos : m.start() + 1].strip()
+            if piece:
+                s = base + pos + (len(chunk[pos:]) - len(chunk[pos:].lstrip()))
+                out.append(Sentence(s, s + len(piece), piece))
+            pos = m.end()
+        piece = chunk[pos:].strip()
+        if piece:
+            s = base + pos + (len(chunk[pos:]) - len(chunk[pos:].lstrip()))
+            out.append(Sentence(s, s + len(piece), piece))
+    return out
+
+
+_BOILERPLATE = re.compile(
+    r"(you (have|may have) the right|if you (disagree|want|would like|need|have questions)|"
+    r"external review|independent review|how to (file|appeal|request)|to (file|request) an appeal|"
+    r"you (can|may) (ask|request|file|appeal|call)|language assistance|free of charge|"
+    r"discriminat|tty|if we (deny|denied|say no)|if your (request|appeal|claim) (is|was|involves)|"
+    r"this notice|expedited|fast (appeal|decision)|appeal rights|call (us|customer|member)|"
+    r"ombudsman|consumer assistance)",
+    re.IGNORECASE,
+)
+_REASON_LABEL = re.compile(
+    r"(reason\s+for\s+(the\s+)?(denial|decision|determination)|denial\s+reason|reason(\s+code)?|"
+    r"why\s+(we|was)\s+[^:\n]{0,30}(denied|said no)|basis\s+for\s+(the\s+)?(denial|decision)|"
+    r"explanation|rationale|decision\s+rationale|determination)\s*[:\-]",
+    re.IGNORECASE,
+)
+_REASON_MARKERS = re.compile(
+    r"\b(because|reason|denied|deny|not (been )?(approved|covered|medically|met|on|in|a|eligible)|"
+    r"does not|did not|do not|doesn't|cannot|exceed|requires?|must|unable)\b",
+    re.IGNORECASE,
+)
+
+
+def score_denial_cues(sentence: str) -> dict[str, float]:
+    """Sum of denial-type cue weights found in one sentence."""
+    scores: dict[str, float] = {}
+    low = sentence.lower()
+    for label, cues in lexicon.DENIAL_CUES.items():
+        total = sum(weight for pattern, weight in cues if re.search(pattern, low))
+        if total:
+            scores[label] = total
+    return scores
+
+
+def find_reason(text: str, sentences: list[Sentence]) -> list[Candidate]:
+    """The sentence(s) that state why: labelled reason blocks, else the best-scoring sentences."""
+    out: list[Candidate] = []
+    for m in _REASON_LABEL.finditer(text):
+        end = text.find("\n\n", m.end())
+        end = len(text) if end == -1 else end
+        block = text[m.end() : min(end, m.end() + 600)].strip()
+        if len(block) >= 15 and re.search(r"[a-z]{3}", block) and not re.fullmatch(r"[\w\-]+", block):
+            start = text.index(block, m.end())
+            value = re.sub(r"\s+", " ", block)
+            cues = score_denial_cues(value)
+            out.append(Candidate("denial_reason", value, block, start, start + len(block), 0.75 + (0.15 if cues else 0)))
+    for i, sent in enumerate(sentences):
+        cues = score_denial_cues(sent.text)
+        if not cues or _BOILERPLATE.search(sent.text):
+            continue
+        strength = max(cues.values()) + (1.5 if _REASON_MARKERS.search(sent.text) else 0)
+        if strength < 3.0:
+            continue
+        start, end = sent.start, sent.end
+        # A reason often continues in the next sentence ("Specifically, ..."); keep one more.
+        if i + 1 < len(sentences):
+            nxt = sentences[i + 1]
+            if (
+                nxt.start - end < 4
+                and not _BOILERPLATE.search(nxt.text)
+                and (score_denial_cues(nxt.text) or re.match(r"(specifically|this is because|the (plan|policy|guideline)|per |in addition)", nxt.text, re.IGNORECASE))
+            ):
+                end = nxt.end
+        raw = text[start:end]
+        conf = min(0.9, 0.45 + 0.06 * strength)
+        out.append(Candidate("denial_reason", re.sub(r"\s+", " ", raw), raw, start, end, conf))
+    return out
+
+
+# ---------------------------------------------------------------------------------------- codes
+_CARC = re.compile(r"\b(?P<group>CO|PR|OA|PI|CR)\s?[-–]\s?(?P<code>[A-Z]?\d{1,3})\b")
+_CARC_LABELLED = re.compile(
+    r"\b(?:CARC|claim adjustment reason code|(?:adjustment\s+)?reason\s+codes?|denial\s+codes?)"
+    r"\s*(?:\(CARC\))?\s*[:#]?\s*(?P<codes>(?:[A-Z]?\d{1,3}(?:\s*(?:,|and|/)\s*)?)+)",
+    re.IGNORECASE,
+)
+_RARC = re.compile(
+    r"\b(?:RARC|remark\s+codes?)\s*[:#]?\s*(?P<codes>(?:(?:N|M|MA)\d{1,3}(?:\s*(?:,|and|/)\s*)?)+)",
+    re.IGNORECASE,
+)
+_NCPDP = re.compile(
+    r"\b(?:NCPDP|reject(?:ion)?)\s*(?:reject\s*)?(?:code)?\s*[:#]?\s*(?P<code>\d{2,3}|[A-Z]{2})\b"
+)
+_DUR = re.compile(r"\b(?:DUR|conflict)\s+(?:conflict\s+)?code\s*[:#]?\s*(?P<code>TD|ID|DD|ER|LD)\b", re.IGNORECASE)
+
+
+def find_codes(text: str) -> list[tuple[str, int, int]]:
+    """CARC (``CO-50``, or ``50`` when printed without a group), RARC (``N20``), NCPDP (``NCPDP-75``)."""
+    codes: list[tuple[str, int, int]] = []
+    for m in _CARC.finditer(text):
+        codes.append((f"{m['group']}-{m['code']}", m.start(), m.end()))
+    for m in _CARC_LABELLED.finditer(text):
+        for c in re.finditer(r"[A-Z]?\d{1,3}", m["codes"]):
+            codes.append((c.group(0), m.start("codes") + c.start(), m.start("codes") + c.end()))
+    for m in _RARC.finditer(text):
+        for c in re.finditer(r"(?:N|M|MA)\d{1,3}", m["codes"]):
+            codes.append((c.group(0), m.start("codes") + c.start(), m.start("codes") + c.end()))
+    for m in _NCPDP.finditer(text):
+        codes.append((f"NCPDP-{m['code']}", m.start(), m.end()))
+    for m in _DUR.finditer(text):
+        codes.append((f"DUR-{m['code'].upper()}", m.start(), m.end()))
+    seen: set[str] = set()
+    unique = []
+    for code in sorted(codes, key=lambda c: c[1]):
+        if code[0] not in seen:
+            seen.add(code[0])
+            unique.append(code)
+    return unique
+
+
+# ------------------------------------------------------------------------------ address, payer
+_APPEAL_ADDRESS = re.compile(
+    r"(?:send|mail|submit|fax|write|address)[^.\n]{0,80}?(?:appeal|request|reconsideration|"
+    r"redetermination|grievance)[^.\n]{0,60}?(?:to|at)\s*:?\s*\n(?P<addr>(?:[ \t]*\S[^\n]*\n?){1,6})",
+    re.IGNORECASE,
+)
+
+
+def find_appeal_address(text: str) -> list[Candidate]:
+    """Where the letter says to send an appeal: the address block after 'send your appeal to:'."""
+    out = []
+    for m in _APPEAL_ADDRESS.finditer(text):
+        lines = []
+        for line in m["addr"].splitlines():
+            if not line.strip():
+                break
+            lines.append(line.strip())
+            if re.search(r"\b[A-Z]{2}\s+\d{5}(-\d{4})?\b", line):
+                break  # the ZIP line ends a US address
+        if lines and any(re.search(r"\d", ln) for ln in lines):
+            raw = "\n".join(lines)
+            out.append(Candidate("appeal_address", raw, raw, m.start("addr"), m.start("addr") + len(m["addr"].rstrip()), 0.8))
+    return out
+
+
+_PAYERISH_LINE = re.compile(
+    r"^[ \t]*(?P<name>[A-Z][A-Za-z&'.\- ]{1,50}?\s(?:Health\s*Plan|Health(?:care)?|Insurance|"
+    r"Assurance|Benefits?|Blue\s+Cross[A-Za-z ]*|Blue\s+Shield[A-Za-z ]*|Mutual|HMO|Care|Plan|"
+    r"Life|Rx|Pharmacy\s+Services)(?:\s+(?:of|for)\s+[A-Z][A-Za-z ]{2,30})?(?:,?\s+Inc\.?|,?\s+LLC)?)"
+    r"[ \t]*$",
+    re.MULTILINE,
+)
+
+
+def find_unknown_payer(text: str) -> list[Candidate]:
+    """A letterhead line that looks like an insurer's name, for payers the lexicon doesn't know."""
+    head = text[: max(500, len(text) // 6)]
+    out = []
+    for m in _PAYERISH_LINE.finditer(head):
+        name = m["name"].strip()
+        if re.match(r"(Dear|Re|To|From|Member|Patient|Provider|Page|Date)\b", name, re.IGNORECASE):
+            continue
+        out.append(Candidate("payer", name, name, m.start("name"), m.end("name"), 0.6))
+    return out
+
+
+def find_administrator(text: str) -> list[Candidate]:
+    """A TPA or PBM named as administering the plan ('administered by UMR')."""
+    out = []
+    pattern = re.compile(
+        r"(?:administered|processed|managed)\s+by\s+(?P<name>[A-Z][A-Za-z&.\- ]{1,40}?)(?=[,.;\n(]|\s+on\s+behalf|\s+for\s)"
+        r"|(?P<tpa>\b(?:UMR|Meritain Health)\b)",
+    )
+    for m in pattern.finditer(text):
+        name = m["name"] or m["tpa"]
+        start = m.start("name") if m["name"] else m.start("tpa")
+        out.append(Candidate("administrator", name.strip(), name, start, start + len(name), 0.75))
+    return out
