@@ -214,6 +214,15 @@ DENIAL_CUES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"must (first )?(try|use|have tried)", 2.5),
         (r"first[- ]line (therapy|agent|treatment)|prior (trial|use) of", 1.5),
     ),
+    "experimental": (
+        (r"experimental|investigational", 4.0),
+        (r"unproven|not (been )?(proven|shown) (to be )?(effective|safe)", 3.0),
+        (r"not (fda[- ])?approved (by the fda )?for (this|the|your) (use|indication|condition|diagnosis)"
+         r"|not fda[- ]approved|off[- ]label", 3.0),
+        (r"insufficient (scientific |clinical |peer[- ]reviewed )?evidence|lack of (scientific |"
+         r"clinical )?evidence|not (yet )?(generally )?accepted (standard|as standard)", 2.5),
+        (r"clinical trial", 1.0),
+    ),
     "non_formulary": (
         (r"non-?formulary", 4.0),
         (r"not (on|included on|listed on|part of|covered on) (the |our |your )?(plan'?s )?"

@@ -449,7 +449,7 @@ _RARC = re.compile(
     re.IGNORECASE,
 )
 _NCPDP = re.compile(
-    r"\b(?:NCPDP|reject(?:ion)?)\s*(?:reject\s*)?(?:code)?\s*[:#]?\s*(?P<code>\d{2,3}|[A-Z]{2})\b"
+    r"\b(?i:NCPDP|reject(?:ion)?)\s*(?i:reject\s*)?(?i:code)?\s*[:#]?\s*(?P<code>\d{2,3}|[A-Z]{2})\b"
 )
 _DUR = re.compile(r"\b(?:DUR|conflict)\s+(?:conflict\s+)?code\s*[:#]?\s*(?P<code>TD|ID|DD|ER|LD)\b", re.IGNORECASE)
 
