@@ -1,0 +1,557 @@
+"""Text per page: the PDF text layer where it is real, OCR where it is not, plain text as is.
+
+Every page ends up as a ``PageText`` whose ``words`` point into its ``text`` (``Word.start/end``)
+and onto the page (``Word.bbox``: PDF points, top-left origin, for PDFs; pixels of the input
+file for images). Text layer and OCR pages are laid out the same way (words joined by one space,
+lines by ``\\n``, paragraphs by a blank line), so the rules and the model downstream see one
+shape of text whatever the source (style.md: tuned on one extractor, broken on another).
+
+A page that yields nothing, or only at low confidence, is never a silent blank: it gets a
+``StageError`` in ``LetterText.errors``. Only when *no* page gives any text do we raise.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import re
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from denialparse import ingest
+from denialparse.exceptions import InputFileError, UnreadableLetterError
+from denialparse.options import OcrMode
+from denialparse.types import LetterText, PageText, StageError, TextSource, Word
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+    from denialparse.ingest import SourceDocument
+    from denialparse.ocr import OcrPage
+    from denialparse.options import Options
+
+log = logging.getLogger(__name__)
+
+# A text layer is junk when fewer than this share of its visible characters are letters
+# (symbol-font garbage, mis-mapped glyphs) ...
+_MIN_LETTER_SHARE = 0.5
+# ... or when more than this share of it is "(cid:NN)" (glyphs without a Unicode mapping).
+_MAX_CID_SHARE = 0.10
+_CID = re.compile(r"\(cid:\d+\)")
+# A layer this thin on a page that is mostly picture is a fax header or a page stamp over a
+# scan: OCR the page and keep whichever reads far more.
+_SPARSE_LAYER_CHARS = 200
+_IMAGE_PAGE_SHARE = 0.25
+_OUTLINED_TEXT_CURVES = 50
+_OCR_WINS_FACTOR = 2.0
+# A vertical gap above this share of the line height starts a new paragraph (a blank line).
+_PARAGRAPH_GAP = 0.8
+_STAGE = "ocr"
+
+
+@dataclass
+class _OcrJob:
+    """A page image waiting for OCR, and how to map its pixels back to page coordinates."""
+
+    number: int
+    load: Callable[[], Image.Image]  # called in the worker, so only pages in flight are in RAM
+    dpi: float | None
+    scale: tuple[float, float]  # multiply pixel x, y by these to get page coordinates
+    size: tuple[float, float]  # page width, height in page coordinates
+    layer: PageText | None = None  # a thin text layer to compare the OCR with
+
+
+def read_text(doc: SourceDocument, options: Options) -> LetterText:
+    """The letter's text, page by page.
+
+    Args:
+        doc: the ingested document.
+        options: OCR mode, language, dpi, jobs and the confidence threshold.
+
+    Returns:
+        Every page (numbered from 1, none skipped), the overall source, the mean OCR confidence
+        and one ``StageError`` per page that could not be read or read only at low confidence.
+
+    Raises:
+        UnreadableLetterError: no page gave any text.
+        MissingDependencyError: a page needs OCR and tesseract (or the language) is missing.
+        InputFileError: the PDF can't be parsed after all.
+    """
+    if doc.media_type == ingest.TEXT:
+        letter = _plain_text(doc)
+    elif doc.media_type == ingest.PDF:
+        letter = _pdf_text(doc, options)
+    else:
+        letter = _image_text(doc, options)
+    if not any(p.text.strip() for p in letter.pages):
+        if options.ocr is OcrMode.NEVER and letter.source is not TextSource.PLAIN:
+            hint = "it has no usable text layer and OCR is off: rerun with --ocr auto"
+        elif letter.source is TextSource.PLAIN:
+            hint = "the text file is blank: check the export"
+        else:
+            hint = "no page gave any text (blank or unreadable scan): rescan it at 300 dpi"
+        raise UnreadableLetterError(f"{doc.path}: {hint}")
+    return letter
+
+
+# --------------------------------------------------------------------------------------------
+# plain text
+
+
+def _plain_text(doc: SourceDocument) -> LetterText:
+    text = doc.text if doc.text is not None else ingest.decode_text(doc.data) or ""
+    pages = [
+        PageText(number=i, source=TextSource.PLAIN, text=page)
+        for i, page in enumerate(ingest.split_text_pages(text), start=1)
+    ]
+    return LetterText(pages=pages, source=TextSource.PLAIN, mean_confidence=None)
+
+
+# --------------------------------------------------------------------------------------------
+# PDF
+
+
+def _pdf_text(doc: SourceDocument, options: Options) -> LetterText:
+    import pdfplumber
+    import pypdfium2 as pdfium
+
+    pages: dict[int, PageText] = {}
+    errors: list[StageError] = []
+    scale = 72.0 / options.dpi
+    try:
+        plumber = pdfplumber.open(io.BytesIO(doc.data))
+    except Exception as e:  # pdfminer raises a zoo of types on broken files
+        raise InputFileError(
+            f"{doc.path}: the PDF can't be parsed: re-download or rescan it", code="corrupt_pdf"
+        ) from e
+    with plumber:
+        needs_ocr: list[tuple[int, PageText | None, float, float]] = []
+        for number, page in enumerate(plumber.pages, start=1):
+            width, height = float(page.width), float(page.height)
+            layer, verdict = _text_layer(page, number)
+            if options.ocr is OcrMode.ALWAYS:
+                needs_ocr.append((number, None, width, height))
+            elif verdict == "good" or (verdict == "sparse" and options.ocr is OcrMode.NEVER):
+                assert layer is not None
+                pages[number] = layer
+            elif options.ocr is OcrMode.NEVER:
+                pages[number] = PageText(
+                    number=number, source=TextSource.TEXT_LAYER, text="", width=width, height=height
+                )
+                why = "no text layer" if verdict == "none" else "only a garbled text layer"
+                errors.append(
+                    _error(
+                        "page_unreadable",
+                        f"page {number} has {why} and OCR is off: rerun with --ocr auto",
+                        number,
+                    )
+                )
+            else:
+                needs_ocr.append((number, layer if verdict == "sparse" else None, width, height))
+            log.debug("page %d: text layer %s", number, verdict)
+
+    if not needs_ocr:
+        return _letter(pages, errors)
+    pdf = pdfium.PdfDocument(doc.data)
+    lock = threading.Lock()
+
+    def renderer(index: int) -> Callable[[], Image.Image]:
+        def render() -> Image.Image:
+            # pdfium is not thread-safe: one render at a time (0.03 s a page), OCR in parallel.
+            with lock:
+                page = pdf[index]
+                try:
+                    bitmap = page.render(scale=options.dpi / 72.0, grayscale=True)
+                    return bitmap.to_pil().convert("L")
+                finally:
+                    page.close()
+
+        return render
+
+    jobs = [
+        _OcrJob(
+            number=number,
+            load=renderer(number - 1),
+            dpi=float(options.dpi),
+            scale=(scale, scale),
+            size=(width, height),
+            layer=layer,
+        )
+        for number, layer, width, height in needs_ocr
+    ]
+    try:
+        for page_text, page_errors in _run_ocr(jobs, options):
+            pages[page_text.number] = page_text
+            errors.extend(page_errors)
+    finally:
+        pdf.close()
+    return _letter(pages, errors)
+
+
+def _text_layer(page: Any, number: int) -> tuple[PageText | None, str]:
+    """The page's text layer and a verdict: ``good``, ``sparse``, ``junk`` or ``none``."""
+    try:
+        raw_words = page.extract_words(
+            use_text_flow=True,  # stream order: no interleaved lines on skewed OCR layers
+            keep_blank_chars=False,
+            x_tolerance=1.5,
+            y_tolerance=2,
+        )
+    except Exception:  # a broken content stream: the page image may still be readable
+        log.warning("page %d: the text layer can't be read; OCR it", number)
+        return None, "junk"
+    visible = "".join(w["text"] for w in raw_words)
+    visible = "".join(visible.split())
+    if not visible:
+        return None, "none"
+    cid_chars = sum(len(m) for m in _CID.findall(visible))
+    letters = sum(1 for ch in _CID.sub("", visible) if ch.isalpha())
+    if cid_chars > _MAX_CID_SHARE * len(visible) or letters < _MIN_LETTER_SHARE * len(visible):
+        return None, "junk"
+    width, height = float(page.width), float(page.height)
+    lines = _group_lines(raw_words)
+    text, words = _layout(lines)
+    layer = PageText(
+        number=number,
+        source=TextSource.TEXT_LAYER,
+        text=text,
+        words=words,
+        width=width,
+        height=height,
+    )
+    if len(visible) < _SPARSE_LAYER_CHARS and _looks_scanned(page, width * height):
+        return layer, "sparse"
+    return layer, "good"
+
+
+def _looks_scanned(page: Any, area: float) -> bool:
+    """The page is mostly a picture (or text drawn as outlines) rather than text objects."""
+    if area <= 0:
+        return False
+    image_area = 0.0
+    for im in page.images:
+        w = max(0.0, float(im["x1"]) - float(im["x0"]))
+        h = max(0.0, float(im["bottom"]) - float(im["top"]))
+        image_area += w * h
+    return image_area >= _IMAGE_PAGE_SHARE * area or len(page.curves) > _OUTLINED_TEXT_CURVES
+
+
+@dataclass
+class _LineWord:
+    text: str
+    box: tuple[float, float, float, float]
+    confidence: float | None = None
+
+
+def _group_lines(raw_words: Sequence[dict[str, Any]]) -> list[list[_LineWord]]:
+    """Cut pdfplumber's stream-ordered words into lines: a word that jumps back left or off the
+    current line's band starts a new line."""
+    lines: list[list[_LineWord]] = []
+    current: list[_LineWord] = []
+    band: tuple[float, float] = (0.0, 0.0)
+    for w in raw_words:
+        box = (float(w["x0"]), float(w["top"]), float(w["x1"]), float(w["bottom"]))
+        word = _LineWord(text=str(w["text"]), box=box)
+        if current:
+            mid = (box[1] + box[3]) / 2
+            prev = current[-1].box
+            same_band = band[0] <= mid <= band[1]
+            goes_on = box[0] >= prev[0]  # left-to-right within the line
+            if same_band and goes_on:
+                current.append(word)
+                band = (min(band[0], box[1]), max(band[1], box[3]))
+                continue
+            lines.append(current)
+        current = [word]
+        band = (box[1], box[3])
+    if current:
+        lines.append(current)
+    return lines
+
+
+def _layout(
+    lines: Sequence[Sequence[_LineWord]], paragraph_breaks: set[int] | None = None
+) -> tuple[str, list[Word]]:
+    """Join words into page text and record each word's offsets.
+
+    Args:
+        lines: words per line, in reading order.
+        paragraph_breaks: indexes of lines that start a paragraph; None = decide by the gap
+            between lines (text layers, where there is no layout analysis to ask).
+
+    Returns:
+        The text and its words.
+    """
+    if paragraph_breaks is None:
+        paragraph_breaks = _gap_breaks(lines)
+    parts: list[str] = []
+    words: list[Word] = []
+    pos = 0
+    for i, line in enumerate(lines):
+        if i:
+            sep = "\n\n" if i in paragraph_breaks else "\n"
+            parts.append(sep)
+            pos += len(sep)
+        for j, w in enumerate(line):
+            if j:
+                parts.append(" ")
+                pos += 1
+            parts.append(w.text)
+            words.append(
+                Word(
+                    text=w.text,
+                    start=pos,
+                    end=pos + len(w.text),
+                    bbox=tuple(round(v, 2) for v in w.box),  # type: ignore[arg-type]
+                    confidence=w.confidence,
+                )
+            )
+            pos += len(w.text)
+    return "".join(parts), words
+
+
+def _gap_breaks(lines: Sequence[Sequence[_LineWord]]) -> set[int]:
+    breaks: set[int] = set()
+    for i in range(1, len(lines)):
+        prev_bottom = max(w.box[3] for w in lines[i - 1])
+        top = min(w.box[1] for w in lines[i])
+        height = max(w.box[3] - w.box[1] for w in lines[i])
+        if height > 0 and top - prev_bottom > _PARAGRAPH_GAP * height:
+            breaks.add(i)
+    return breaks
+
+
+# --------------------------------------------------------------------------------------------
+# images (TIFF frames, PNG, JPEG)
+
+
+def _image_text(doc: SourceDocument, options: Options) -> LetterText:
+    jobs = [
+        _OcrJob(
+            number=index + 1,
+            load=_frame_loader(doc.data, index, dpi),
+            dpi=_square_dpi(dpi),
+            scale=(1.0, 1.0),  # set from the frame once it is loaded (see _frame_loader)
+            size=(0.0, 0.0),
+        )
+        for index, dpi in enumerate(doc.dpi or (None,) * doc.page_count)
+    ]
+    pages: dict[int, PageText] = {}
+    errors: list[StageError] = []
+    for page_text, page_errors in _run_ocr(jobs, options):
+        pages[page_text.number] = page_text
+        errors.extend(page_errors)
+    return _letter(pages, errors)
+
+
+def _frame_loader(
+    data: bytes, index: int, dpi: tuple[float, float] | None
+) -> Callable[[], Image.Image]:
+    """A loader for frame ``index``: upright (EXIF), 8-bit gray, square pixels.
+
+    Each call opens its own PIL image, so workers don't share a file position. The loaded image
+    carries ``info["denialparse_scale"]`` (factors back to file pixels) and ``_size`` (the
+    file's upright width and height) for the page's coordinates.
+    """
+
+    def load() -> Image.Image:
+        import warnings
+
+        from PIL import Image as PILImage
+        from PIL import ImageOps
+
+        with warnings.catch_warnings():
+            # ingest already refused anything over our pixel limits; PIL's check is redundant.
+            warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)
+            with PILImage.open(io.BytesIO(data)) as img:
+                img.seek(index)
+                # Phone photos are stored sideways with an EXIF orientation tag.
+                upright = ImageOps.exif_transpose(img.copy())
+        gray = upright.convert("L")  # also turns 1-bit fax (G4) into 8-bit gray
+        size = (float(gray.width), float(gray.height))
+        sx = sy = 1.0
+        if dpi is not None:
+            gray, sx, sy = _square_pixels(gray, dpi)
+        gray.info["denialparse_scale"] = (sx, sy)
+        gray.info["denialparse_size"] = size
+        return gray
+
+    return load
+
+
+def _square_dpi(dpi: tuple[float, float] | None) -> float | None:
+    return max(dpi) if dpi else None
+
+
+def _square_pixels(
+    gray: Image.Image, dpi: tuple[float, float]
+) -> tuple[Image.Image, float, float]:
+    """Resample a fax page with non-square pixels (204x196, 204x98 dpi) to square pixels.
+
+    Tesseract assumes square pixels: a 204x98 "standard" fax read as is has letters squashed
+    to half height. Returns the image and the x and y factors that map its pixels back to the
+    file's pixels; its dpi is now ``max(dpi)``.
+    """
+    from PIL import Image as PILImage
+
+    xdpi, ydpi = dpi
+    if abs(xdpi - ydpi) / max(xdpi, ydpi) < 0.05:
+        return gray, 1.0, 1.0
+    target = max(xdpi, ydpi)
+    fx, fy = target / xdpi, target / ydpi
+    size = (round(gray.width * fx), round(gray.height * fy))
+    return gray.resize(size, PILImage.BICUBIC), 1.0 / fx, 1.0 / fy
+
+
+# --------------------------------------------------------------------------------------------
+# OCR over pages
+
+
+def ocr_jobs(options: Options) -> int:
+    """Worker count for multi-page OCR: ``options.ocr_jobs``, else the cores we may use."""
+    if options.ocr_jobs:
+        return max(1, options.ocr_jobs)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _run_ocr(
+    jobs: Sequence[_OcrJob], options: Options
+) -> Iterator[tuple[PageText, list[StageError]]]:
+    """OCR the jobs, several pages at once, and yield each page's text and errors.
+
+    Threads, not processes: the work is in the tesseract child processes (one per page, each
+    single-threaded), so a thread per page keeps both cores busy without pool start-up or
+    pickling page images, and it also works inside daemonic batch workers, which may not fork.
+    """
+    from denialparse.ocr import ocr_page, tesseract_status
+
+    job_list = list(jobs)
+    if not job_list:
+        return
+    tesseract_status(options.lang)  # MissingDependencyError up front, not once per page
+    workers = min(ocr_jobs(options), len(job_list))
+
+    def run(job: _OcrJob) -> tuple[PageText, list[StageError]]:
+        image = job.load()
+        scale = image.info.get("denialparse_scale", job.scale)
+        size = image.info.get("denialparse_size", job.size)
+        result = ocr_page(
+            image, lang=options.lang, dpi=job.dpi, min_confidence=options.min_page_confidence
+        )
+        return _ocr_page_text(job, result, options, scale=scale, size=size)
+
+    if workers == 1:
+        for job in job_list:  # one page (or --ocr-jobs 1): don't pay for a pool
+            yield run(job)
+        return
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ocr") as pool:
+        yield from pool.map(run, job_list)
+
+
+def _ocr_page_text(
+    job: _OcrJob,
+    result: OcrPage,
+    options: Options,
+    *,
+    scale: tuple[float, float],
+    size: tuple[float, float],
+) -> tuple[PageText, list[StageError]]:
+    """Turn one page's OCR into its ``PageText`` (page coordinates) and its errors."""
+    number = job.number
+    sx, sy = scale
+    lines: list[list[_LineWord]] = []
+    starts: set[int] = set()
+    key: tuple[int, int, int] | None = None
+    for w in result.words:
+        line_key = (w.block, w.par, w.line)
+        if line_key != key:
+            if key is not None and line_key[:2] != key[:2]:
+                starts.add(len(lines))  # a new tesseract paragraph: blank line, like text layers
+            lines.append([])
+            key = line_key
+        x0, y0, x1, y1 = w.box
+        lines[-1].append(
+            _LineWord(text=w.text, box=(x0 * sx, y0 * sy, x1 * sx, y1 * sy), confidence=w.confidence)
+        )
+    text, words = _layout(lines, starts)
+    page = PageText(
+        number=number,
+        source=TextSource.OCR,
+        text=text,
+        rotation=result.rotation,
+        confidence=None if result.confidence is None else round(result.confidence, 4),
+        words=words,
+        width=size[0],
+        height=size[1],
+    )
+    layer = job.layer
+    if layer is not None and len(_visible(page.text)) < _OCR_WINS_FACTOR * len(_visible(layer.text)):
+        # The thin text layer was all there was to read; OCR found nothing more.
+        return layer, []
+    errors: list[StageError] = []
+    if result.blank:
+        errors.append(_error("page_unreadable", f"page {number} is blank: check the scan", number))
+    elif result.error and not words:
+        errors.append(
+            _error(
+                "page_unreadable",
+                f"page {number} could not be OCRed ({result.error}): rescan it",
+                number,
+            )
+        )
+    elif not words:
+        errors.append(
+            _error(
+                "page_unreadable",
+                f"page {number} gave no text, even after clean-up: rescan it at 300 dpi",
+                number,
+            )
+        )
+    elif page.confidence is not None and page.confidence < options.min_page_confidence:
+        errors.append(
+            _error(
+                "low_confidence",
+                f"page {number} was read with low OCR confidence ({page.confidence:.2f}): "
+                "check its fields, or rescan it at 300 dpi",
+                number,
+            )
+        )
+    log.info(
+        "page %d: OCR, %d words, confidence %s, rotation %d%s",
+        number,
+        len(words),
+        "n/a" if page.confidence is None else f"{page.confidence:.2f}",
+        page.rotation,
+        ", cleaned up" if result.preprocessed else "",
+    )
+    return page, errors
+
+
+def _visible(text: str) -> str:
+    return "".join(text.split())
+
+
+def _error(code: str, message: str, page: int) -> StageError:
+    return StageError(stage=_STAGE, code=code, message=message, page=page)
+
+
+def _letter(pages: dict[int, PageText], errors: list[StageError]) -> LetterText:
+    ordered = [pages[n] for n in sorted(pages)]
+    sources = {p.source for p in ordered}
+    if sources == {TextSource.OCR}:
+        source = TextSource.OCR
+    elif sources == {TextSource.TEXT_LAYER}:
+        source = TextSource.TEXT_LAYER
+    else:
+        source = TextSource.MIXED
+    confs = [p.confidence for p in ordered if p.source is TextSource.OCR and p.confidence is not None]
+    mean = round(sum(confs) / len(confs), 4) if confs else None
+    errors = sorted(errors, key=lambda e: (e.page or 0, e.code))
+    return LetterText(pages=ordered, source=source, mean_confidence=mean, errors=errors)
