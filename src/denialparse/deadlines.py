@@ -141,7 +141,9 @@ def _parse_rule(entry: dict[str, Any], index: int) -> Rule:
     if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
         raise _broken(f"{where}: amount must be a positive integer")
     if unit not in UNITS or start not in STARTS:
-        raise _broken(f"{where}: unit must be one of {sorted(UNITS)}, start one of {sorted(STARTS)}")
+        raise _broken(
+            f"{where}: unit must be one of {sorted(UNITS)}, start one of {sorted(STARTS)}"
+        )
     overflow = entry.get("month_overflow", "clamp")
     if overflow not in OVERFLOWS:
         raise _broken(f"{where}: month_overflow must be one of {sorted(OVERFLOWS)}")
@@ -422,8 +424,10 @@ def apply_rule(rule: Rule, notice_date: date) -> Computed:
     else:
         due = add_months(start, rule.amount, overflow=rule.month_overflow)
         if due.day != start.day:
-            target = "the 1st of the next month" if rule.month_overflow == "next_month_first" else (
-                "the last day of that month"
+            target = (
+                "the 1st of the next month"
+                if rule.month_overflow == "next_month_first"
+                else "the last day of that month"
             )
             notes.append(f"the month has no day {start.day}, so {target}")
     if rule.roll_forward and not is_business_day(due):
@@ -438,7 +442,7 @@ def _scope_note(rule: Rule, denial_type: DenialType | None) -> str:
     if not rule.scope_note or (denial_type is not None and denial_type.value in rule.in_scope):
         return ""
     if denial_type is not None and denial_type.value in rule.out_of_scope:
-        return f"A {denial_type.value} denial is likely outside it: {rule.scope_note}"
+        return f"This denial type ({denial_type.value}) is likely outside it: {rule.scope_note}"
     return f"Check it applies: {rule.scope_note}"
 
 
@@ -465,20 +469,32 @@ def _deadline(
             later += f"; if this letter is that notice, it would be {apply_rule(rule, notice).due}"
         basis = _sentence(describe(rule), later, scope, rule.note)
         return Deadline(
-            kind=rule.kind, due=None, rule=rule.citation, basis=basis,
-            source=SOURCE_REGULATION, needs_review=True,
+            kind=rule.kind,
+            due=None,
+            rule=rule.citation,
+            basis=basis,
+            source=SOURCE_REGULATION,
+            needs_review=True,
         )
     if notice is None:
         basis = _sentence(describe(rule), f"not computed: {missing_why}", scope, rule.note)
         return Deadline(
-            kind=rule.kind, due=None, rule=rule.citation, basis=basis,
-            source=SOURCE_REGULATION, needs_review=True,
+            kind=rule.kind,
+            due=None,
+            rule=rule.citation,
+            basis=basis,
+            source=SOURCE_REGULATION,
+            needs_review=True,
         )
     computed = apply_rule(rule, notice)
     basis = _sentence(describe(rule), *computed.notes, scope, rule.note)
     return Deadline(
-        kind=rule.kind, due=computed.due.isoformat(), rule=rule.citation, basis=basis,
-        source=SOURCE_REGULATION, needs_review=rule.needs_review or bool(scope),
+        kind=rule.kind,
+        due=computed.due.isoformat(),
+        rule=rule.citation,
+        basis=basis,
+        source=SOURCE_REGULATION,
+        needs_review=rule.needs_review or bool(scope),
     )
 
 
@@ -541,6 +557,13 @@ def _plan_type(value: FieldValue | None) -> tuple[PlanType, str]:
 # Unknown plan type and the letter's own deadline
 
 
+def _span_from_notice(rule: Rule) -> str:
+    """The window counted from the notice date, e.g. "65 days" for 60 days + 5 days' presumption."""
+    if rule.unit == "days" and rule.start == "receipt":
+        return _plural(rule.amount + rule.receipt_presumption_days, "days")
+    return _plural(rule.amount, rule.unit)
+
+
 def _unknown_plan(notice: date | None, missing_why: str, why_unknown: str) -> Deadline:
     """The earliest first-level deadline among the plan types, as an estimate to check."""
     # With no letter date the comparison still needs a date: any fixed one gives the same winner
@@ -555,10 +578,13 @@ def _unknown_plan(notice: date | None, missing_why: str, why_unknown: str) -> De
     options.sort(key=lambda o: (o[0], order.index(o[1])))
     due, plan, rule = options[0]
     others = ", ".join(
-        f"{PLAN_NAMES[p]} {d.isoformat() if notice else describe(r).split(' from')[0]}"
+        f"{PLAN_NAMES[p]} {d.isoformat() if notice else _span_from_notice(r)}"
         for d, p, r in options[1:]
     )
-    head = f"Plan type unknown ({why_unknown}): earliest first-level appeal window among the plan types"
+    head = (
+        f"Plan type unknown ({why_unknown}): earliest first-level appeal window among the "
+        "plan types"
+    )
     basis = _sentence(
         f"{head}, {PLAN_NAMES[plan]}: {describe(rule)}",
         f"not computed: {missing_why}" if notice is None else "",
@@ -566,15 +592,23 @@ def _unknown_plan(notice: date | None, missing_why: str, why_unknown: str) -> De
         "check the plan type; the deadline for the real plan may be later",
     )
     return Deadline(
-        kind=rule.kind, due=due.isoformat() if notice else None, rule=rule.citation,
-        basis=basis, source=SOURCE_ESTIMATE, needs_review=True,
+        kind=rule.kind,
+        due=due.isoformat() if notice else None,
+        rule=rule.citation,
+        basis=basis,
+        source=SOURCE_ESTIMATE,
+        needs_review=True,
     )
 
 
 def _letter_row(kind: str, when: date, basis: str, *, review: bool) -> Deadline:
     return Deadline(
-        kind=kind, due=when.isoformat(), rule=LETTER_RULE, basis=basis,
-        source=SOURCE_LETTER, needs_review=review,
+        kind=kind,
+        due=when.isoformat(),
+        rule=LETTER_RULE,
+        basis=basis,
+        source=SOURCE_LETTER,
+        needs_review=review,
     )
 
 
@@ -592,16 +626,19 @@ def _with_stated(
         if problem == "missing":
             return rows
         unreadable = Deadline(
-            kind=primary.kind, due=None, rule=LETTER_RULE,
-            basis="The letter states a deadline that could not be read as a date; check the letter.",
-            source=SOURCE_LETTER, needs_review=True,
+            kind=primary.kind,
+            due=None,
+            rule=LETTER_RULE,
+            basis="The letter states a deadline that is not a readable date; check the letter.",
+            source=SOURCE_LETTER,
+            needs_review=True,
         )
         return [*rows, unreadable]
     floor = date.fromisoformat(primary.due) if primary.due else None
     if floor is None:
         basis = _sentence(
-            "the deadline the letter states",
-            "it could not be compared with the regulatory minimum, which needs the letter date",
+            "the letter states this deadline; it could not be compared with the regulatory "
+            "minimum, which needs the letter date",
         )
         return [*rows, _letter_row(primary.kind, when, basis, review=True)]
     if when == floor:
@@ -614,8 +651,8 @@ def _with_stated(
             "controls",
         )
         basis = _sentence(
-            "the deadline the letter states",
-            f"it is later than the regulatory minimum ({floor.isoformat()}), so it controls",
+            f"the letter states this deadline; it is later than the regulatory minimum "
+            f"({floor.isoformat()}), so it controls",
         )
         return [
             primary.model_copy(update={"basis": more}),
@@ -625,9 +662,8 @@ def _with_stated(
     earlier = _sentence(primary.basis, f"the letter states an earlier date, {when.isoformat()}")
     misread = notice is not None and when <= notice
     basis = _sentence(
-        "the deadline the letter states",
-        f"it is earlier than the regulatory minimum ({floor.isoformat()}): meet it to be safe, "
-        "and check the rule",
+        f"the letter states this deadline; it is earlier than the regulatory minimum "
+        f"({floor.isoformat()}): meet it to be safe, and check the rule",
         "it is not after the letter's own date, so it may be misread" if misread else "",
     )
     return [
@@ -670,9 +706,12 @@ def compute_deadlines(fields: Fields, denial_type: DenialType | None = None) -> 
             # A gap between rule versions: say so rather than guess.
             rows = [
                 Deadline(
-                    kind="appeal", due=None, rule="none in force",
-                    basis="No rule in the table is in force on the letter date; check the plan's notice.",
-                    source=SOURCE_REGULATION, needs_review=True,
+                    kind="appeal",
+                    due=None,
+                    rule="none in force",
+                    basis="No rule in the table is in force on the letter date; check the notice.",
+                    source=SOURCE_REGULATION,
+                    needs_review=True,
                 ),
             ]
         else:
