@@ -24,6 +24,7 @@ from denialparse.deadlines import (
     load_rules,
     next_business_day,
     parse_rules,
+    review_needed,
     rules_in_force,
 )
 from denialparse.exceptions import MissingDependencyError
@@ -461,3 +462,13 @@ def test_a_gap_between_rule_versions_is_said_not_guessed(monkeypatch: pytest.Mon
     assert rows[0].kind == "appeal" and rows[0].due is None and rows[0].needs_review
     assert "No rule" in rows[0].basis
     assert by_kind(rows, "alj_hearing").due is None
+
+
+def test_review_needed_ignores_undated_later_steps() -> None:
+    # ERISA: the dated internal appeal is fine; the undated external review alone does not flag.
+    assert review_needed(compute_deadlines(fields("erisa", "2026-01-02"))) is False
+    assert review_needed(compute_deadlines(fields("erisa", None))) is True
+    assert review_needed(compute_deadlines(fields("unknown", "2026-01-02"))) is True
+    earlier = compute_deadlines(fields("medicare_advantage", "2026-03-14", stated="2026-04-01"))
+    assert review_needed(earlier) is True
+    assert review_needed([]) is True

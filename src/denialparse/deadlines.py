@@ -720,3 +720,20 @@ def compute_deadlines(fields: Fields, denial_type: DenialType | None = None) -> 
     rows = _with_stated(rows, fields.stated_deadline, notice)
     log.debug("deadlines: plan type %s, %d rows", plan.value, len(rows))
     return sorted(rows, key=_sort_key)
+
+
+def review_needed(deadlines: list[Deadline]) -> bool:
+    """Whether a person must check the letter's deadlines before relying on them.
+
+    Undated rows for later steps (external review, ALJ...) are always flagged, since their clock
+    starts with a notice that has not come yet; they alone should not make every letter partial.
+    So: no dated row at all, or any dated row flagged.
+
+    Args:
+        deadlines: what ``compute_deadlines`` returned.
+
+    Returns:
+        True when the dates need a human check.
+    """
+    dated = [d for d in deadlines if d.due is not None]
+    return not dated or any(d.needs_review for d in dated)
