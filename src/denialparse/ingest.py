@@ -12,6 +12,7 @@ import hashlib
 import io
 import logging
 import stat
+import struct
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -108,6 +109,10 @@ def load_document(path: Path, options: Options) -> SourceDocument:
     path = Path(path)
     data = _read_bytes(path, options.max_file_bytes)
     media_type = sniff_media_type(data)
+    if media_type is None and not data.strip():
+        raise InputFileError(
+            f"{path}: the file holds only blank space: re-export or rescan the letter", code="empty"
+        )
     if media_type is None:
         raise UnsupportedFileError(f"{path}: {_describe_unsupported(data)}; {SUPPORTED_HINT}")
     sha256 = hashlib.sha256(data).hexdigest()
@@ -315,19 +320,20 @@ def _check_image(path: Path, data: bytes, options: Options) -> tuple[tuple[float
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         try:
-            img = Image.open(io.BytesIO(data))
-        except Image.DecompressionBombError as e:
-            raise LimitExceededError(
-                f"{path}: the image is too large to process safely (decompression bomb?): "
-                "rescan at 300 dpi"
-            ) from e
-        except (OSError, SyntaxError, ValueError) as e:
+            img = open_image(data, sniff_media_type(data) or "")
+        except (OSError, SyntaxError, ValueError, EOFError, struct.error) as e:
             raise InputFileError(
                 f"{path}: the image is corrupt or truncated: re-save or rescan it",
                 code="corrupt_image",
             ) from e
         with img:
-            n_frames = getattr(img, "n_frames", 1)
+            try:
+                n_frames = getattr(img, "n_frames", 1)
+            except (OSError, SyntaxError, ValueError, EOFError, struct.error) as e:
+                raise InputFileError(
+                    f"{path}: the image's page list is corrupt: re-save or rescan it",
+                    code="corrupt_image",
+                ) from e
             if n_frames > options.max_pages:
                 raise LimitExceededError(
                     f"{path}: {n_frames} pages is over the limit of {options.max_pages}: "
@@ -356,6 +362,35 @@ def _check_image(path: Path, data: bytes, options: Options) -> tuple[tuple[float
                     ) from e
                 dpis.append(_image_dpi(img))
     return tuple(dpis)
+
+
+def open_image(data: bytes, media_type: str) -> Image.Image:
+    """Open an image's header without PIL's global decompression-bomb check.
+
+    ``Image.open`` refuses anything over ``Image.MAX_IMAGE_PIXELS`` * 2 with its own error; we
+    construct the format's plugin directly so that our limits (from ``Options``) decide, with a
+    message that says what to do. Nothing is decoded until ``load()``.
+
+    Args:
+        data: the file's bytes.
+        media_type: image/png, image/jpeg or image/tiff.
+
+    Returns:
+        The lazily decoded image.
+
+    Raises:
+        OSError, SyntaxError, ValueError, EOFError: the header is broken.
+    """
+    from PIL import JpegImagePlugin, PngImagePlugin, TiffImagePlugin
+
+    plugin = {
+        PNG: PngImagePlugin.PngImageFile,
+        JPEG: JpegImagePlugin.JpegImageFile,
+        TIFF: TiffImagePlugin.TiffImageFile,
+    }.get(media_type)
+    if plugin is None:
+        raise ValueError(f"not an image type: {media_type}")
+    return plugin(io.BytesIO(data))
 
 
 def _check_pixels(path: Path, img: Image.Image, frame: int, options: Options) -> None:

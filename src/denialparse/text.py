@@ -333,7 +333,7 @@ def _image_text(doc: SourceDocument, options: Options) -> LetterText:
     jobs = [
         _OcrJob(
             number=index + 1,
-            load=_frame_loader(doc.data, index, dpi),
+            load=_frame_loader(doc.data, doc.media_type, index, dpi),
             dpi=_square_dpi(dpi),
             scale=(1.0, 1.0),  # set from the frame once it is loaded (see _frame_loader)
             size=(0.0, 0.0),
@@ -349,7 +349,7 @@ def _image_text(doc: SourceDocument, options: Options) -> LetterText:
 
 
 def _frame_loader(
-    data: bytes, index: int, dpi: tuple[float, float] | None
+    data: bytes, media_type: str, index: int, dpi: tuple[float, float] | None
 ) -> Callable[[], Image.Image]:
     """A loader for frame ``index``: upright (EXIF), 8-bit gray, square pixels.
 
@@ -367,7 +367,7 @@ def _frame_loader(
         with warnings.catch_warnings():
             # ingest already refused anything over our pixel limits; PIL's check is redundant.
             warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)
-            with PILImage.open(io.BytesIO(data)) as img:
+            with ingest.open_image(data, media_type) as img:
                 img.seek(index)
                 # Phone photos are stored sideways with an EXIF orientation tag.
                 upright = ImageOps.exif_transpose(img.copy())
