@@ -63,6 +63,7 @@ def _payer_candidates(doc: Doc) -> list[rules.Candidate]:
         if alias.upper() in lexicon.WEAK_ALIASES and not in_head:
             continue
         conf = 0.9 if in_head else 0.7
+        conf = lexicon.LOW_PRIORITY_ALIASES.get(alias.upper(), conf)
         out.append(rules.Candidate("payer", span.label_, alias, span.start_char, span.end_char, conf))
     out += rules.find_unknown_payer(text)
     return out

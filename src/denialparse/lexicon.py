@@ -91,6 +91,18 @@ PAYER_ALIASES: dict[str, tuple[str, ...]] = {
     "Premera": ("Premera", "Premera Blue Cross"),
     "CareFirst": ("CareFirst", "CareFirst BlueCross BlueShield"),
     "Independence Blue Cross": ("Independence Blue Cross", "IBX"),
+    "Medicare": (
+        "Medicare",
+        "Centers for Medicare & Medicaid Services",
+        "Centers for Medicare and Medicaid Services",
+        "Novitas Solutions",
+        "Noridian",
+        "Palmetto GBA",
+        "National Government Services",
+        "First Coast Service Options",
+        "CGS Administrators",
+        "Wisconsin Physicians Service",
+    ),
     "Prime Therapeutics": ("Prime Therapeutics",),
     "MedImpact": ("MedImpact",),
 }
@@ -101,6 +113,8 @@ ADMINISTRATORS: frozenset[str] = frozenset(
 )
 # Aliases too short or too common to trust alone (they need a payer-ish neighbour or letterhead).
 WEAK_ALIASES: frozenset[str] = frozenset({"ESI", "UHC", "IBX", "Kaiser", "Meridian", "Optum"})
+# Names every Medicare-related letter prints: a payer only when nothing more specific is there.
+LOW_PRIORITY_ALIASES: dict[str, float] = {"MEDICARE": 0.5, "CENTERS FOR MEDICARE & MEDICAID SERVICES": 0.55}
 
 # Plan-type cues: (regex, weight). Scored over the whole letter; the best plan wins.
 PLAN_CUES: dict[str, tuple[tuple[str, float], ...]] = {
@@ -250,7 +264,8 @@ DENIAL_CUES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"(specifically )?excluded (under|by|from) (your|the|this) (plan|policy|benefit|contract|"
          r"coverage)", 4.0),
         (r"\bexclusions?\b", 1.0),
-        (r"(plan|policy|benefit plan) does not (cover|provide|include)", 3.5),
+        (r"(plan|policy|benefit plan|medicare) does not (cover|provide|include|pay for)", 3.5),
+        (r"excluded by law|not covered by (medicare|law)|statutorily excluded", 3.5),
         (r"not covered (under|by) (your|the) (plan|benefit|policy|contract)", 2.5),
         (r"\bcosmetic\b|\broutine (care|foot|eye|vision|hearing)", 2.5),
         (r"non-?covered (service|charge|benefit)", 2.5),
@@ -313,7 +328,7 @@ ID_LABELS: dict[str, str] = {
         r"(?:member|subscriber|enrollee|beneficiary|recipient|patient|insured|participant|medicaid|"
         r"medicare|identification|health plan|plan member|dod benefits|cardholder)\s*"
         r"(?:id|i\.d\.|[il1]d|identification|number|no\.?|#)(?:\s*(?:number|no\.?|#))?"
-        r"|\bMBI\b|\bID\s*(?:number|no\.?|#)|member\s*#"
+        r"|\bMBI\b|\bID\s*(?:number|no\.?|#)|member\s*#|(?:medical|health)\s+record\s+(?:number|no\.?|#)"
     ),
     "claim_id": (
         r"(?:claim|reference|ref\.?|case|authori[sz]ation|auth\.?|request|appeal|tracking|"

@@ -68,7 +68,8 @@ def parse_date(raw: str) -> date | None:
 _LETTER_CTX = re.compile(
     r"((letter|notice|mail(ing|ed)?|issue[d]?|print(ed)?|sent|notification|decision|"
     r"determination|correspondence|statement)\s*date|date\s*(of\s*)?(this\s*)?(letter|notice|"
-    r"mailing|decision|determination|statement)|date\s*(issued|mailed|sent|printed)|^\s*date)"
+    r"mailing|decision|determination|statement)|date\s*(issued|mailed|sent|printed)|^\s*date|"
+    r"^\s*(mailed|sent|issued|printed|notice|letter)(\s+on)?)"
     r"\s*[:.\-]?\s*$",
     re.IGNORECASE,
 )
@@ -111,6 +112,30 @@ def _context_before(text: str, start: int) -> str:
     return text[prev_start:prev_end]
 
 
+_SERVICE_HEADER = re.compile(
+    r"\bDOS\b|dates?\s*(\(s\)\s*)?of\s*service|service\s*(dates?|provided|from)|\bfrom\s+date",
+    re.IGNORECASE,
+)
+
+
+def _table_header_says_service(text: str, pos: int) -> bool:
+    """A date in a table row whose header line (just above the row) names the date of service."""
+    line_start, _ = _line_bounds(text, pos)
+    if line_start == 0 or not re.fullmatch(r"[\s\d.]*", text[line_start:pos]):
+        return False
+    # Walk up over other rows (lines that also start with a row number or a date) to the header.
+    cursor = line_start - 1
+    for _ in range(6):
+        prev_start, prev_end = _line_bounds(text, cursor)
+        line = text[prev_start:prev_end]
+        if _SERVICE_HEADER.search(line):
+            return True
+        if not re.match(r"\s*(\d{1,3}\s+)?\d{1,2}[/-]\d{1,2}[/-]\d{2,4}", line) or prev_start == 0:
+            return False
+        cursor = prev_start - 1
+    return False
+
+
 def find_dates(text: str) -> list[Candidate]:
     """Every date with its role: letter_date, service_date, stated_deadline (others dropped)."""
     found: list[Candidate] = []
@@ -132,6 +157,8 @@ def find_dates(text: str) -> list[Candidate]:
             role, conf = "service_date", 0.9
         elif _DEADLINE_CTX.search(sentence_ctx):
             role, conf = "stated_deadline", 0.85
+        elif _table_header_says_service(text, m.start()):
+            role, conf = "service_date", 0.8
         elif not same_line.strip() and m.start() < head_limit:
             line_end = _line_bounds(text, m.start())[1]
             if not text[m.end() : line_end].strip():
@@ -187,9 +214,20 @@ def _table_value_below(text: str, label_end: int, label_index: int) -> tuple[str
     return None
 
 
+_BARE_LABELS = (
+    ("member_id", re.compile(r"(?:(?<=\s)|^)(?P<label>ID|I\.D\.)\s*[:#]\s*" + _ID_VALUE, re.MULTILINE), 0.8),
+    ("claim_id", re.compile(r"\b(?P<label>claim|reference|case)\s*:\s*" + _ID_VALUE, re.IGNORECASE), 0.85),
+)
+
+
 def find_ids(text: str) -> list[Candidate]:
     """member_id and claim_id candidates after their labels (same line, or the cell below)."""
     out: list[Candidate] = []
+    for field, pattern, conf in _BARE_LABELS:
+        for m in pattern.finditer(text):
+            value = _clean_id(m["value"])
+            if value:
+                out.append(Candidate(field, value, m["value"], m.start("value"), m.end("value"), conf))
     for field, labels in lexicon.ID_LABELS.items():
         pattern = re.compile(
             rf"(?P<label>\b(?:{labels}))\s*[:#.\-]*\s*(?:\n\s*)?{_ID_VALUE}", re.IGNORECASE
@@ -211,22 +249,22 @@ def find_ids(text: str) -> list[Candidate]:
 
 
 # ---------------------------------------------------------------------------------------- names
+_CREDENTIALS = r"MD|M\.D\.|DO|D\.O\.|NP|PA-C|DPM|DDS|PhD|OTR/L|PT|DPT|FNP|APRN|RN|Jr\.?|Sr\.?|II|III|PA|LCSW|PsyD|OD|AuD|CCC-SLP"
 _NAME = (
     r"(?P<name>(?:(?:Mr|Ms|Mrs|Miss|Dr)\.?[ \t]+)?[A-Z][A-Za-z'’\-]+,?(?:[ \t]+[A-Z]\.?)?"
     r"(?:[ \t]+[A-Z][A-Za-z'’\-]+){1,2}(?:,?[ \t]+(?:MD|M\.D\.|DO|D\.O\.|NP|PA-C|DPM|DDS|PhD|OTR/L|PT|"
     r"DPT|FNP|APRN|RN|Jr\.?|Sr\.?|II|III))?)"
 )
-_PATIENT_LABEL = re.compile(
-    r"\b(?:patient|member|enrollee|beneficiary|insured|subscriber|recipient|participant)"
-    r"(?:'s)?(?:\s+name)?\s*:[ \t]*" + _NAME,
-    re.IGNORECASE,
+_PATIENT_LABEL = re.compile(  # "Patient:", "Member name:", "Name:" at a line start, "Notice for"
+    r"(?:(?i:\b(?:patient|member|enrollee|beneficiary|insured|subscriber|recipient|participant)"
+    r"(?:'s)?(?:\s+name)?|^[ \t]*name)\s*:|(?i:notice\s+for))[ \t]*" + _NAME,
+    re.MULTILINE,
 )
 _PROVIDER_LABEL = re.compile(
-    r"\b(?:provider|prescriber|physician|practitioner|requesting\s+(?:provider|physician|"
+    r"(?i:\b(?:provider|prescriber|physician|practitioner|requesting\s+(?:provider|physician|"
     r"prescriber)|ordering\s+(?:provider|physician)|rendering\s+provider|treating\s+(?:provider|"
-    r"physician)|doctor|requested\s+by|servicing\s+provider|attending\s+physician)"
-    r"(?:'s)?(?:\s+name)?\s*:[ \t]*" + _NAME,
-    re.IGNORECASE,
+    r"physician)|doctor|requested\s+by|servicing\s+provider|attending\s+physician|prescribed\s+by)"
+    r"(?:'s)?(?:\s+name)?)\s*[:,]?[ \t]*(?=(?:Dr\.?\s)|[A-Z])" + _NAME,
 )
 _DEAR = re.compile(r"^\s*Dear\s+" + _NAME + r"\s*[,:]", re.MULTILINE)
 _NAME_STOP = re.compile(r"\b(ID|Number|Date|Plan|Group|Claim|Member|Provider|NPI|Address)\b")
@@ -238,18 +276,35 @@ def _clean_name(raw: str) -> str | None:
     name = re.split(r"\s{2,}|\t", name)[0].strip(" ,")
     if len(name.split()) < 2:
         return None
-    if name.isupper() or ("," in name and not re.search(r",\s*(MD|DO|NP|PA|Jr|Sr)", name)):
-        # "DOE, JANE" / "JANE DOE" -> "Jane Doe"
-        if "," in name and not re.search(r",\s*(MD|DO|NP)", name):
-            last, _, first = name.partition(",")
-            name = f"{first.strip()} {last.strip()}"
-        name = " ".join(w.capitalize() if w.isupper() and len(w) > 2 else w for w in name.split())
+    credential = re.search(r",?\s+(?:" + _CREDENTIALS + r")$", name)
+    if "," in name and not credential:
+        last, _, first = name.partition(",")  # "DOE, JANE" -> "JANE DOE"
+        name = f"{first.strip()} {last.strip()}"
+    words = name.split()
+    if sum(w.isupper() and len(w) > 2 for w in words) >= 2:
+        # "ROBERT T. KLINE" -> "Robert T. Kline"; credentials stay upper case
+        creds = set(_CREDENTIALS.replace("\\.", ".").split("|"))
+        name = " ".join(w.capitalize() if w.isupper() and len(w) > 2 and w.strip(",") not in creds else w for w in words)
     return name
 
 
+_RECIPIENT = re.compile(
+    r"^[ \t]*" + _NAME + r"[ \t]*\n[ \t]*(?:\d+[A-Za-z]?\s+\w|P\.?\s?O\.?\s+Box)", re.MULTILINE
+)
+
+
 def find_names(text: str) -> list[Candidate]:
-    """patient_name and provider_name after their labels, and from the salutation."""
+    """patient_name and provider_name after their labels, from the salutation and the address block."""
     out: list[Candidate] = []
+    head = text[: max(800, len(text) // 4)]
+    for m in _RECIPIENT.finditer(head):
+        name = _clean_name(m["name"])
+        if not name or re.search(r"(?i)\b(box|suite|street|department|unit|center|services)\b", name):
+            continue
+        is_doctor = bool(re.match(r"Dr\.?\s", m["name"]) or re.search(r",\s*(MD|DO)\b", m["name"]))
+        field = "provider_name" if is_doctor else "patient_name"
+        name = re.sub(r"^(?:Mr|Ms|Mrs|Miss)\.?\s+", "", name)
+        out.append(Candidate(field, name, m["name"], m.start("name"), m.end("name"), 0.62))
     for field, pattern, conf in (
         ("patient_name", _PATIENT_LABEL, 0.88),
         ("provider_name", _PROVIDER_LABEL, 0.85),
@@ -272,38 +327,51 @@ def find_names(text: str) -> list[Candidate]:
 _THERAPY_LABEL = re.compile(
     r"^[ \t]*(?:re:?\s*)?(?:requested\s+)?(?:service|services|item|drug|medication|medicine|"
     r"procedure|treatment|therapy|prescription|product|equipment|dme|description\s+of\s+"
-    r"(?:service|item|request)|service\s+(?:requested|denied|description)|drug\s+(?:requested|"
+    r"(?:service|item|request)|service\s+(?:requested|denied|description|billed|provided|rendered)|drug\s+(?:requested|"
     r"name|denied)|medication\s+(?:requested|name)|item\s+requested|what\s+(?:was|you)\s+"
     r"requested|request(?:ed)?\s+for|service/item|drug/item|procedure\s+(?:requested|code))"
     r"(?:\(s\))?\s*[:\-][ \t]*(?P<value>[^\n]{3,120})",
     re.IGNORECASE | re.MULTILINE,
 )
+_VALUE = r"(?P<value>(?:[^.;:\n]|\n(?!\s*\n)){3,110}?)"
+_VALUE_END = (
+    r"(?=\s+(?:because|for\s+(?:your|the|you|chronic|treatment|dates?|services?|a\s|an\s)|to\s+treat|"
+    r"prescribed|ordered|from\s|dated|on\s+\w+\s+\d|as\s|since|due\s+to|based|under|at\s|"
+    r"which|that|and\s+(?:it|we|this)|(?:is|was|has\s+been|have\s+been|are|were)\s)|[.,;:]|\n\s*\n)"
+)
 _THERAPY_SENTENCE = (
-    re.compile(
-        r"(?:coverage|payment|request|authori[sz]ation|approval|pre-?certification|benefits?)\s+"
-        r"(?:request\s+)?(?:for|of)\s+(?P<value>[^.;\n]{3,90}?)\s+(?:is|was|has\s+been|have\s+been|"
-        r"are|were)\s+(?:denied|not\s+approved|not\s+covered|rejected|declined)",
-        re.IGNORECASE,
+    re.compile(  # "coverage for X is denied"
+        r"(?i:coverage|payment|request|authori[sz]ation|approval|pre-?certification|benefits?)\s+"
+        r"(?i:request\s+)?(?i:for|of)\s+" + _VALUE + r"\s+(?i:is|was|has\s+been|have\s+been|are|were)"
+        r"\s+(?i:denied|not\s+approved|not\s+covered|rejected|declined)"
     ),
-    re.compile(
-        r"(?:we|plan|have|has)\s+(?:denied|cannot\s+approve|can\s*not\s+approve|did\s+not\s+approve|"
-        r"are\s+unable\s+to\s+approve|will\s+not\s+cover|are\s+denying|decided\s+not\s+to\s+cover)"
-        r"\s+(?:your\s+|the\s+)?(?:request\s+for\s+|coverage\s+(?:of|for)\s+|payment\s+(?:of|for)\s+"
-        r"|prior\s+authori[sz]ation\s+(?:request\s+)?for\s+)?(?P<value>[^.;\n]{3,90}?)"
-        r"(?=\s+(?:because|for\s+the|as\s|since|due\s+to|based|under|at\s|from\s|on\s)|[.,;\n])",
-        re.IGNORECASE,
+    re.compile(  # "we denied your request for X because"
+        r"(?i:we|plan|have|has)\s+(?i:denied|cannot\s+approve|can\s*not\s+approve|did\s+not\s+approve|"
+        r"are\s+unable\s+to\s+approve|will\s+not\s+cover|are\s+denying|decided\s+not\s+to\s+cover|"
+        r"are\s+not\s+able\s+to\s+approve)\s+(?i:your\s+|the\s+)?(?i:request\s+for\s+|coverage\s+"
+        r"(?:of|for)\s+|payment\s+(?:of|for)\s+|prior\s+authori[sz]ation\s+(?:request\s+)?for\s+)?"
+        + _VALUE + _VALUE_END
     ),
-    re.compile(
-        r"(?:denial|denied\s+request)\s+(?:of|for)\s+(?:coverage\s+(?:of|for)\s+)?"
-        r"(?P<value>[^.;\n]{3,90}?)(?=[.,;\n]|\s+(?:because|dated|on\s|for\s+(?:dates?|services?)))",
-        re.IGNORECASE,
+    re.compile(  # "the request (from Clinic) for X for your left arm"
+        r"(?i:request(?:ed)?|asked\s+us\s+to\s+(?:approve|cover|pay\s+for)|prescription\s+for)"
+        r"(?:\s+from\s+[^.\n]{2,60}?)?(?:\s+(?i:for|of))?(?:\s+(?i:coverage|approval|prior\s+"
+        r"authori[sz]ation|payment)\s+(?i:of|for))?\s+" + _VALUE + _VALUE_END
+    ),
+    re.compile(  # "denial of coverage for X"
+        r"(?i:denial|denied\s+request)\s+(?i:of|for)\s+(?:(?i:coverage|payment)\s+(?i:of|for)\s+)?"
+        + _VALUE + _VALUE_END
+    ),
+    re.compile(  # "RE: Coverage decision for X (CPT 97799)"
+        r"^[ \t]*(?i:re|subject)\s*:[^\n]*?\b(?i:for|of|regarding)\s+(?P<value>[^\n]{3,100})$",
+        re.MULTILINE,
     ),
 )
 _THERAPY_JUNK = re.compile(
     r"^(your|the|this|a|an|our)\s+|\s*\((?:the\s+)?\"?(?:service|drug|item)\"?\)$", re.IGNORECASE
 )
 _NOT_A_THERAPY = re.compile(
-    r"^(it|this|that|them|the (request|claim|service|services|item)|your (request|claim|appeal)|"
+    r"^(it|this|that|them|this request|coverage decision|(a |an )?(appeal|reconsideration|"
+    r"redetermination|exception)|the (request|claim|service|services|item)|your (request|claim|appeal)|"
     r"coverage|payment|benefits?|the following|appeal|review|reconsideration|medicare|"
     r"services?|claim|request)$",
     re.IGNORECASE,
@@ -311,7 +379,8 @@ _NOT_A_THERAPY = re.compile(
 
 
 def _clean_therapy(raw: str) -> str | None:
-    value = re.sub(r"\s+", " ", raw).strip(" :-,.\"'")
+    value = re.split(r"[ \t]{2,}|\t", raw.strip())[0]
+    value = re.sub(r"\s+", " ", value).strip(" :-,.\"'")
     previous = None
     while previous != value:
         previous = value
@@ -506,7 +575,8 @@ def find_appeal_address(text: str) -> list[Candidate]:
 _PAYERISH_LINE = re.compile(
     r"^[ \t]*(?P<name>[A-Z][A-Za-z&'.\- ]{1,50}?\s(?:Health\s*Plan|Health(?:care)?|Insurance|"
     r"Assurance|Benefits?|Blue\s+Cross[A-Za-z ]*|Blue\s+Shield[A-Za-z ]*|Mutual|HMO|Care|Plan|"
-    r"Life|Rx|Pharmacy\s+Services)(?:\s+(?:of|for)\s+[A-Z][A-Za-z ]{2,30})?(?:,?\s+Inc\.?|,?\s+LLC)?)"
+    r"Life|Rx|Pharmacy\s+Services|Cooperative|Co-op|Alliance|Partners|Network|Trust|Company|"
+    r"Corporation|Association|Administrators|Solutions)(?:\s+(?:of|for)\s+[A-Z][A-Za-z ]{2,30})?(?:,?\s+Inc\.?|,?\s+LLC)?)"
     r"[ \t]*$",
     re.MULTILINE,
 )
