@@ -224,7 +224,7 @@ def test_external_review_scope_follows_the_denial_type() -> None:
     unknown = by_kind(compute_deadlines(fields("erisa", "2026-03-14")), "external_review")
     assert "medical judgment" not in in_scope.basis
     assert "likely outside" in outside.basis
-    assert "Check it applies" in unknown.basis
+    assert "Check it applies: external review covers" in unknown.basis
 
 
 # --------------------------------------------------------------------------------------------
@@ -383,7 +383,9 @@ def test_missing_letter_date_gives_no_dates() -> None:
     assert "letter date is missing" in rows[0].basis
 
 
-@pytest.mark.parametrize("bad", ["2026-02-30", "03/14/2026", "March 14, 2026", "2026-3-14", ""])
+@pytest.mark.parametrize(
+    "bad", ["2026-02-30", "03/14/2026", "March 14, 2026", "2026-3-14", "9999-12-31", ""]
+)
 def test_malformed_letter_date_gives_no_dates(bad: str) -> None:
     rows = compute_deadlines(fields("original_medicare", bad))
     assert all(r.due is None and r.needs_review for r in rows)

@@ -53,6 +53,7 @@ PLAN_NAMES: dict[PlanType, str] = {
     PlanType.FEHB: "FEHB",
 }
 
+MIN_YEAR, MAX_YEAR = 1900, 2200
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -442,8 +443,15 @@ def _scope_note(rule: Rule, denial_type: DenialType | None) -> str:
     if not rule.scope_note or (denial_type is not None and denial_type.value in rule.in_scope):
         return ""
     if denial_type is not None and denial_type.value in rule.out_of_scope:
-        return f"This denial type ({denial_type.value}) is likely outside it: {rule.scope_note}"
-    return f"Check it applies: {rule.scope_note}"
+        return (
+            f"this denial type ({denial_type.value}) is likely outside it: "
+            f"{_lower1(rule.scope_note)}"
+        )
+    return f"check it applies: {_lower1(rule.scope_note)}"
+
+
+def _lower1(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 def _sentence(*parts: str) -> str:
@@ -539,9 +547,13 @@ def parse_iso_date(value: FieldValue | None) -> tuple[date | None, str]:
     if not _ISO_DATE.fullmatch(text):
         return None, "unreadable"
     try:
-        return date.fromisoformat(text), ""
+        day = date.fromisoformat(text)
     except ValueError:
         return None, "unreadable"
+    # A year far off is an OCR or extraction slip, and would overflow the date arithmetic.
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        return None, "unreadable"
+    return day, ""
 
 
 def _plan_type(value: FieldValue | None) -> tuple[PlanType, str]:
