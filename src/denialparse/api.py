@@ -63,7 +63,7 @@ def process_letter_with_text(
     denial_label = found.denial_type.label if found.denial_type else None
     due = deadlines.compute_deadlines(found.fields, denial_label)
     needs_review = list(found.needs_review)
-    if any(d.needs_review for d in due):
+    if deadlines.review_needed(due):
         needs_review.append("deadlines")
     errors = list(letter.errors)
     status = Status.PARTIAL if needs_review or errors else Status.SUCCESS

@@ -354,7 +354,7 @@ _THERAPY_SENTENCE = (
     ),
     re.compile(  # "the request (from Clinic) for X for your left arm"
         r"(?i:request(?:ed)?|asked\s+us\s+to\s+(?:approve|cover|pay\s+for)|prescription\s+for)"
-        r"(?:\s+from\s+[^.\n]{2,60}?)?(?:\s+(?i:for|of))?(?:\s+(?i:coverage|approval|prior\s+"
+        r"(?:\s+from\s+(?:[^.\n]|\n(?!\s*\n)){2,60}?)?(?:\s+(?i:for|of))?(?:\s+(?i:coverage|approval|prior\s+"
         r"authori[sz]ation|payment)\s+(?i:of|for))?\s+" + _VALUE + _VALUE_END
     ),
     re.compile(  # "denial of coverage for X"
@@ -402,9 +402,9 @@ def find_therapy(text: str) -> list[Candidate]:
         for m in pattern.finditer(text):
             value = _clean_therapy(m["value"])
             if value and len(value.split()) <= 12:
-                out.append(
-                    Candidate("therapy", value, m["value"], m.start("value"), m.end("value"), 0.72 - 0.04 * i)
-                )
+                # The RE/subject line names the service on purpose: trust it like a label.
+                conf = 0.82 if i == len(_THERAPY_SENTENCE) - 1 else 0.72 - 0.04 * i
+                out.append(Candidate("therapy", value, m["value"], m.start("value"), m.end("value"), conf))
     return out
 
 
