@@ -549,8 +549,9 @@ def find_codes(text: str) -> list[tuple[str, int, int]]:
 
 # ------------------------------------------------------------------------------ address, payer
 _APPEAL_ADDRESS = re.compile(
-    r"(?:send|mail|submit|fax|write|address)[^.\n]{0,80}?(?:appeal|request|reconsideration|"
-    r"redetermination|grievance)[^.\n]{0,60}?(?:to|at)\s*:?\s*\n(?P<addr>(?:[ \t]*\S[^\n]*\n?){1,6})",
+    r"(?:send|mail|submit|fax|write|address)(?:[^.\n]|\n(?!\s*\n)){0,120}?(?:appeal|request|"
+    r"reconsideration|redetermination|grievance)(?:[^.\n]|\n(?!\s*\n)){0,160}?\b(?:to|at)\s*:?"
+    r"[ \t]*\n(?:[ \t]*\n)?(?P<addr>(?:[ \t]*\S[^\n]*\n?){1,6})",
     re.IGNORECASE,
 )
 
@@ -568,7 +569,9 @@ def find_appeal_address(text: str) -> list[Candidate]:
                 break  # the ZIP line ends a US address
         if lines and any(re.search(r"\d", ln) for ln in lines):
             raw = "\n".join(lines)
-            out.append(Candidate("appeal_address", raw, raw, m.start("addr"), m.start("addr") + len(m["addr"].rstrip()), 0.8))
+            start = text.index(lines[0], m.start("addr"))
+            end = text.index(lines[-1], start) + len(lines[-1])
+            out.append(Candidate("appeal_address", raw, raw, start, end, 0.8))
     return out
 
 
