@@ -51,6 +51,8 @@ _OCR_WINS_FACTOR = 2.0
 # A vertical gap above this share of the line height starts a new paragraph (a blank line).
 _PARAGRAPH_GAP = 0.8
 _STAGE = "ocr"
+# Gaussian radius (pixels) that smooths bilevel fax pages before OCR.
+_BILEVEL_BLUR = 0.8
 
 
 @dataclass
@@ -362,7 +364,7 @@ def _frame_loader(
         import warnings
 
         from PIL import Image as PILImage
-        from PIL import ImageOps
+        from PIL import ImageFilter, ImageOps
 
         with warnings.catch_warnings():
             # ingest already refused anything over our pixel limits; PIL's check is redundant.
@@ -376,6 +378,10 @@ def _frame_loader(
         sx = sy = 1.0
         if dpi is not None:
             gray, sx, sy = _square_pixels(gray, dpi)
+        if upright.mode == "1":
+            # Soften the jagged 1-bit edges: on the sample faxes a 0.8-px blur read 0.919 vs
+            # 0.885 characters right (204x98) and 0.981 vs 0.978 (204x196).
+            gray = gray.filter(ImageFilter.GaussianBlur(_BILEVEL_BLUR))
         gray.info["denialparse_scale"] = (sx, sy)
         gray.info["denialparse_size"] = size
         return gray
