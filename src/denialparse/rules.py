@@ -41,7 +41,9 @@ _MONTH_RE = (
 DATE_RE = re.compile(
     rf"(?P<mdy>\b{_MONTH_RE}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b)"
     rf"|(?P<dmy>\b\d{{1,2}}\s+{_MONTH_RE},?\s+\d{{4}}\b)"
+    rf"|(?P<dmon>\b\d{{1,2}}-{_MONTH_RE}-(?:\d{{4}}|\d{{2}})\b)"
     r"|(?P<num>\b\d{1,2}[/-]\d{1,2}[/-](?:\d{4}|\d{2})\b)"
+    r"|(?P<dot>\b\d{1,2}\.\d{1,2}\.\d{4}\b)"
     r"|(?P<iso>\b\d{4}-\d{2}-\d{2}\b)",
     re.IGNORECASE,
 )
@@ -49,7 +51,11 @@ DATE_RE = re.compile(
 
 def parse_date(raw: str) -> date | None:
     """Parse one printed date (US order for numeric dates); None when it is not a real date."""
-    s = raw.strip().lower().replace(",", " ").replace(".", " ")
+    s = raw.strip().lower()
+    if re.fullmatch(r"\d{1,2}\.\d{1,2}\.\d{4}", s):
+        s = s.replace(".", "/")
+    s = re.sub(r"(?<=[a-z])-|-(?=[a-z])", " ", s).replace(",", " ").replace(".", " ")
+    s = re.sub(r"\s+", " ", s).strip()
     try:
         if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", s):
             return date(int(m[1]), int(m[2]), int(m[3]))
@@ -58,8 +64,9 @@ def parse_date(raw: str) -> date | None:
             return date(year, int(m[1]), int(m[2]))
         if m := re.fullmatch(r"([a-z]+)\s+(\d{1,2})(?:st|nd|rd|th)?\s+(\d{4})", s):
             return date(int(m[3]), _MONTHS[m[1][:3]], int(m[2]))
-        if m := re.fullmatch(r"(\d{1,2})\s+([a-z]+)\s+(\d{4})", s):
-            return date(int(m[3]), _MONTHS[m[2][:3]], int(m[1]))
+        if m := re.fullmatch(r"(\d{1,2})\s+([a-z]+)\s+(\d{4}|\d{2})", s):
+            year = int(m[3]) + (2000 if len(m[3]) == 2 else 0)
+            return date(year, _MONTHS[m[2][:3]], int(m[1]))
     except (ValueError, KeyError):
         return None
     return None
@@ -121,7 +128,7 @@ _SERVICE_HEADER = re.compile(
 def _table_header_says_service(text: str, pos: int) -> bool:
     """A date in a table row whose header line (just above the row) names the date of service."""
     line_start, _ = _line_bounds(text, pos)
-    if line_start == 0 or not re.fullmatch(r"[\s\d.]*", text[line_start:pos]):
+    if line_start == 0 or len(text[line_start:pos]) > 40:
         return False
     # Walk up over other rows (lines that also start with a row number or a date) to the header.
     cursor = line_start - 1
@@ -130,7 +137,7 @@ def _table_header_says_service(text: str, pos: int) -> bool:
         line = text[prev_start:prev_end]
         if _SERVICE_HEADER.search(line):
             return True
-        if not re.match(r"\s*(\d{1,3}\s+)?\d{1,2}[/-]\d{1,2}[/-]\d{2,4}", line) or prev_start == 0:
+        if not DATE_RE.search(line) or prev_start == 0:
             return False
         cursor = prev_start - 1
     return False
@@ -139,6 +146,7 @@ def _table_header_says_service(text: str, pos: int) -> bool:
 def find_dates(text: str) -> list[Candidate]:
     """Every date with its role: letter_date, service_date, stated_deadline (others dropped)."""
     found: list[Candidate] = []
+    found_unlabelled = False
     head_limit = max(600, len(text) // 5)
     for m in DATE_RE.finditer(text):
         parsed = parse_date(m.group(0))
@@ -164,7 +172,11 @@ def find_dates(text: str) -> list[Candidate]:
             if not text[m.end() : line_end].strip():
                 # A date alone on its line near the top: the classic letter-date position.
                 role, conf = "letter_date", 0.8
-        if role:
+        elif m.start() < head_limit and not _SERVICE_CTX.search(ctx):
+            # No label at all, near the top: maybe the letter date ("Tampa, FL   May 2, 2026").
+            role, conf = "letter_date", 0.55 if not found_unlabelled else 0.0
+            found_unlabelled = True
+        if role and conf:
             found.append(Candidate(role, parsed.isoformat(), m.group(0), m.start(), m.end(), conf))
     return found
 
@@ -352,10 +364,11 @@ _THERAPY_SENTENCE = (
         r"(?:of|for)\s+|payment\s+(?:of|for)\s+|prior\s+authori[sz]ation\s+(?:request\s+)?for\s+)?"
         + _VALUE + _VALUE_END
     ),
-    re.compile(  # "the request (from Clinic) for X for your left arm"
-        r"(?i:request(?:ed)?|asked\s+us\s+to\s+(?:approve|cover|pay\s+for)|prescription\s+for)"
-        r"(?:\s+from\s+(?:[^.\n]|\n(?!\s*\n)){2,60}?)?(?:\s+(?i:for|of))?(?:\s+(?i:coverage|approval|prior\s+"
-        r"authori[sz]ation|payment)\s+(?i:of|for))?\s+" + _VALUE + _VALUE_END
+    re.compile(  # "the request (from Clinic) for X for your left arm", "asked us to approve X"
+        r"(?:(?i:request(?:ed)?)(?:\s+from\s+(?:[^.\n]|\n(?!\s*\n)){2,60}?)?\s+(?i:for|of)"
+        r"|(?i:asked\s+us\s+to\s+(?:approve|cover|pay\s+for)|prescription\s+for))"
+        r"(?:\s+(?i:coverage|approval|prior\s+authori[sz]ation|payment)\s+(?i:of|for))?\s+"
+        + _VALUE + _VALUE_END
     ),
     re.compile(  # "denial of coverage for X"
         r"(?i:denial|denied\s+request)\s+(?i:of|for)\s+(?:(?i:coverage|payment)\s+(?i:of|for)\s+)?"
@@ -371,7 +384,9 @@ _THERAPY_JUNK = re.compile(
 )
 _NOT_A_THERAPY = re.compile(
     r"^(it|this|that|them|this request|coverage decision|(a |an )?(appeal|reconsideration|"
-    r"redetermination|exception)|the (request|claim|service|services|item)|your (request|claim|appeal)|"
+    r"redetermination|exception)|(an? )?(review|copy|expedited|fast|hearing|reconsideration|"
+    r"external|independent|information|redetermination)\b.*|.*\b(listed|shown) (below|above)\b.*|"
+    r"the (request|claim|service|services|item)|your (request|claim|appeal)|"
     r"coverage|payment|benefits?|the following|appeal|review|reconsideration|medicare|"
     r"services?|claim|request)$",
     re.IGNORECASE,
@@ -575,25 +590,41 @@ def find_appeal_address(text: str) -> list[Candidate]:
     return out
 
 
-_PAYERISH_LINE = re.compile(
-    r"^[ \t]*(?P<name>[A-Z][A-Za-z&'.\- ]{1,50}?\s(?:Health\s*Plan|Health(?:care)?|Insurance|"
-    r"Assurance|Benefits?|Blue\s+Cross[A-Za-z ]*|Blue\s+Shield[A-Za-z ]*|Mutual|HMO|Care|Plan|"
-    r"Life|Rx|Pharmacy\s+Services|Cooperative|Co-op|Alliance|Partners|Network|Trust|Company|"
-    r"Corporation|Association|Administrators|Solutions)(?:\s+(?:of|for)\s+[A-Z][A-Za-z ]{2,30})?(?:,?\s+Inc\.?|,?\s+LLC)?)"
-    r"[ \t]*$",
-    re.MULTILINE,
+_PAYER_WORD = re.compile(
+    r"(?i:health\s*plan|health(?:care)?|insurance|assurance|benefits?|blue\s*cross|blue\s*shield|"
+    r"mutual|hmo|care|plan|life|rx|pharmacy|cooperative|co-op|alliance|partners|network|trust|"
+    r"company|corporation|association|administrators|solutions)(?=\b|[A-Z]|$)"
+)
+_NOT_A_PAYER_LINE = re.compile(
+    r"(?i)^(dear|re|to|from|member|patient|provider|page|date|notice|important|customer|phone|fax|"
+    r"attn|attention|subject|your|this|the\s+(?:plan|following))\b|@|www\.|\.com|\d{3}|\b(p\.?o\.?|"
+    r"box|suite|street|st\.|ave|avenue|road|rd\.|drive|blvd|parkway|pkwy)\b|services?\s*$|department"
 )
 
 
 def find_unknown_payer(text: str) -> list[Candidate]:
-    """A letterhead line that looks like an insurer's name, for payers the lexicon doesn't know."""
+    """A letterhead line that looks like an insurer's name, for payers the lexicon doesn't know.
+
+    The first short line near the top that contains a payer word ("Health", "Insurance", "Plan",
+    "Blue Cross"...) and is not an address, phone or salutation line.
+    """
     head = text[: max(500, len(text) // 6)]
     out = []
-    for m in _PAYERISH_LINE.finditer(head):
-        name = m["name"].strip()
-        if re.match(r"(Dear|Re|To|From|Member|Patient|Provider|Page|Date)\b", name, re.IGNORECASE):
+    pos = 0
+    for n, line in enumerate(head.splitlines(keepends=True)):
+        start = pos + len(line) - len(line.lstrip())
+        pos += len(line)
+        name = line.strip()
+        if n > 12 or not name:
             continue
-        out.append(Candidate("payer", name, name, m.start("name"), m.end("name"), 0.6))
+        name = re.split(r"\s{3,}|\s[|•·]\s", name)[0].strip(" ,")
+        words = name.split()
+        if not (1 <= len(words) <= 8) or not name[0].isupper() or _NOT_A_PAYER_LINE.search(name):
+            continue
+        if _PAYER_WORD.search(name):
+            # First payer-like line wins; a later one (a department or a plan name) is weaker.
+            conf = 0.6 if not out else 0.5
+            out.append(Candidate("payer", name, name, start, start + len(name), conf))
     return out
 
 
