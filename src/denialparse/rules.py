@@ -84,8 +84,9 @@ _SERVICE_CTX = re.compile(
     r"(dates?\s*(\(s\))?\s*of\s*(service|treatment|admission|visit|care)|\bDOS\b|service\s*"
     r"(dates?|period|from)|(received|provided|rendered|performed|dispensed|filled|scheduled|"
     r"furnished|requested)\s+(on|from|for)|from\s*date|dates?\s*(you\s*)?(received|were\s*seen)|"
-    r"visit\s*date|admission\s*date|date\s*(of\s*)?(fill|dispensing|surgery|procedure))"
-    r"[^.\n]{0,25}$",
+    r"visit\s*date|admission\s*date|date\s*(of\s*)?(fill|dispensing|surgery|procedure)|"
+    r"\bservice\s*:|(starting|beginning|admitted|admission)\s+(on\s+)?)"
+    r"[^.\n]{0,25}$|^\s*(service|procedure|item|drug|medication)\s*:[^\n]*\bon\s+$",
     re.IGNORECASE,
 )
 _DEADLINE_CTX = re.compile(
