@@ -21,11 +21,14 @@ is split at those marks; the marked pieces are highlighted or commented, and the
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import logging
 import os
 import re
 import tempfile
+import threading
+import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,6 +78,7 @@ _RESERVED = re.compile("[\ue000-\ue1ff]")
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _DOCXTPL_ESCAPES = re.compile(r"([{}%])(_)(?=[{}%])")
 _NEWLINES = re.compile(r"\r\n?")
+_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 _SOURCE_WORDS = {
     TextSource.OCR: "read by OCR",
@@ -127,14 +131,17 @@ _MEDICAL_JUDGMENT = frozenset(
 )
 
 _DEADLINE_NAMES = {
+    "appeal": "Appeal",
     "internal_appeal": "Internal appeal",
     "external_review": "External review",
     "reconsideration": "Reconsideration",
+    "second_reconsideration": "Second reconsideration",
     "redetermination": "Redetermination",
-    "fair_hearing": "State fair hearing",
+    "ire_reconsideration": "Reconsideration by the Independent Review Entity",
+    "alj_hearing": "Hearing before an administrative law judge",
+    "state_fair_hearing": "State fair hearing",
     "opm_review": "OPM review",
-    "expedited_appeal": "Expedited appeal",
-    "continuation_of_benefits": "Continued benefits during appeal",
+    "continuation_of_benefits": "Appeal in time to keep benefits during the appeal",
 }
 
 
@@ -752,29 +759,59 @@ def build_context(
 # ---------------------------------------------------------------------------------------------
 
 
+_ENV: Any = None
+_ENV_LOCK = threading.Lock()
+_COMPILED_CACHE_SIZE = 64
+
+
 def _jinja_env() -> Any:
-    from jinja2 import Environment, StrictUndefined
+    """The Jinja environment for every render (autoescape on, undefined names fail).
 
-    # StrictUndefined: a misspelt field in a practice's template fails the render (and
-    # `denialparse doctor`) instead of silently printing nothing on a letter to a payer.
-    return Environment(autoescape=True, undefined=StrictUndefined)
+    docxtpl compiles the whole document XML on every render, which is most of a render's
+    time; the compiled template only depends on the template file, so it is kept (keyed by
+    the XML source itself, so an edited template is recompiled).
+    """
+    global _ENV
+    with _ENV_LOCK:
+        if _ENV is None:
+            from jinja2 import Environment, StrictUndefined
+
+            class _CachingEnvironment(Environment):  # type: ignore[misc]
+                def from_string(self, source: Any, *args: Any, **kwargs: Any) -> Any:
+                    if args or kwargs or not isinstance(source, str):
+                        return super().from_string(source, *args, **kwargs)
+                    with _ENV_LOCK:
+                        compiled = _COMPILED.get(source)
+                    if compiled is None:
+                        compiled = super().from_string(source)
+                        with _ENV_LOCK:
+                            if len(_COMPILED) >= _COMPILED_CACHE_SIZE:
+                                _COMPILED.pop(next(iter(_COMPILED)))
+                            _COMPILED[source] = compiled
+                    return compiled
+
+            # StrictUndefined: a misspelt field in a practice's template fails the render (and
+            # `denialparse doctor`) instead of silently printing nothing on a letter to a payer.
+            _ENV = _CachingEnvironment(autoescape=True, undefined=StrictUndefined)
+        return _ENV
 
 
-def _render_template(tpl: Any, context: dict[str, Any], path: Path) -> bytes:
+_COMPILED: dict[str, Any] = {}
+
+
+def _render_template(tpl: Any, context: dict[str, Any], path: Path) -> None:
+    """docxtpl render with autoescape; any template problem becomes a ``TemplateError``."""
     from docx.opc.exceptions import PackageNotFoundError
     from jinja2 import TemplateError as JinjaError
 
     try:
         tpl.render(context, jinja_env=_jinja_env(), autoescape=True)
-        buf = io.BytesIO()
-        tpl.save(buf)
     except (JinjaError, PackageNotFoundError, KeyError, ValueError, OSError) as e:
         msg = " ".join(str(e).split()) or type(e).__name__
         raise TemplateError(
             f"appeal template {path} can't be rendered ({type(e).__name__}: {msg}); "
             "fix it in Word or remove it from the template folder"
         ) from e
-    return buf.getvalue()
 
 
 def _open_template(path: Path) -> Any:
@@ -784,12 +821,89 @@ def _open_template(path: Path) -> Any:
     tpl = DocxTemplate(str(path))
     try:
         tpl.init_docx()
-    except (PackageNotFoundError, KeyError, ValueError, OSError) as e:
+    except (PackageNotFoundError, KeyError, ValueError, OSError, zipfile.BadZipFile) as e:
         raise TemplateError(
             f"appeal template {path} is not a readable .docx ({type(e).__name__}); "
             "save it again from Word as .docx"
         ) from e
     return tpl
+
+
+@functools.lru_cache(maxsize=64)
+def _shared_parts(path: str, mtime_ns: int, size: int) -> tuple[bytes, bytes]:
+    """styles.xml and numbering.xml of a template file (cached per file version)."""
+    with zipfile.ZipFile(path) as zf:
+        names = set(zf.namelist())
+        return tuple(  # type: ignore[return-value]
+            zf.read(n) if n in names else b"" for n in ("word/styles.xml", "word/numbering.xml")
+        )
+
+
+def _same_styles(a: Path, b: Path) -> bool:
+    sa, sb = a.stat(), b.stat()
+    return _shared_parts(str(a), sa.st_mtime_ns, sa.st_size) == _shared_parts(
+        str(b), sb.st_mtime_ns, sb.st_size
+    )
+
+
+# Anything in a body that points into other parts (images, links, notes, comments).
+_PART_REFERENCES = re.compile(
+    r'\br:(?:id|embed|link|pict|href)="|w:(?:footnote|endnote|comment)Reference'
+)
+
+
+class _BodyXml:
+    """The rendered argument's body, placed into base.docx by ``{{p argument }}``."""
+
+    def __init__(self, xml: str) -> None:
+        self.xml = xml
+
+    def __html__(self) -> str:  # autoescape: already XML
+        return self.xml
+
+    def __str__(self) -> str:
+        return self.xml
+
+
+def _argument_for(base: Any, arg_tpl: Any, arg_path: Path, base_path: Path) -> Any:
+    """The rendered argument as something ``{{p argument }}`` can print.
+
+    When the argument template shares base.docx's styles and numbering and refers to no other
+    part (ours always do), its body XML is spliced as is: docxcompose's merge costs more than
+    the rest of the render. Otherwise docxtpl's Subdoc merges styles, numbering and images.
+    """
+    from lxml import etree
+
+    body = arg_tpl.docx.element.body
+    for sect in body.findall(f"{{{_W_NS}}}sectPr"):
+        body.remove(sect)
+    xml = "".join(etree.tostring(child, encoding="unicode") for child in body)
+    if _same_styles(arg_path, base_path) and not _PART_REFERENCES.search(xml):
+        return _BodyXml(xml)
+    buf = io.BytesIO()
+    arg_tpl.save(buf)
+    try:
+        return base.new_subdoc(io.BytesIO(buf.getvalue()))
+    except (KeyError, ValueError) as e:
+        raise TemplateError(
+            f"appeal template {arg_path} can't be placed in {base_path} ({type(e).__name__}); "
+            "rebuild it from scripts/build_templates.py"
+        ) from e
+
+
+def _as_python_docx(tpl: Any) -> DocxDocument:
+    """The rendered document, reopened so python-docx sees what docxtpl did.
+
+    docxtpl swaps in a body parsed by plain lxml (the run and comment APIs need python-docx's
+    element classes) and re-points header/footer relationships behind python-docx's back, so
+    a save and reload is the reliable way to get a consistent document.
+    """
+    from docx import Document
+
+    buf = io.BytesIO()
+    tpl.save(buf)
+    buf.seek(0)
+    return Document(buf)
 
 
 def render_document(
@@ -815,29 +929,22 @@ def render_document(
     Raises:
         TemplateError: unknown template name, or a template that is missing or broken.
     """
-    from docx import Document
     from docx.shared import Mm
     from docxtpl import InlineImage
 
-    name, arg_path = resolve_template(result, template, template_dir)
     base_path = _base_path(template_dir)
+    name, arg_path = resolve_template(result, template, template_dir)
     context, comments = build_context(result, profile=profile, today=today)
 
-    arg_bytes = _render_template(_open_template(arg_path), context, arg_path)
+    arg_tpl = _open_template(arg_path)
+    _render_template(arg_tpl, context, arg_path)
     base = _open_template(base_path)
-    try:
-        argument = base.new_subdoc(io.BytesIO(arg_bytes))
-    except (KeyError, ValueError) as e:
-        raise TemplateError(
-            f"appeal template {arg_path} can't be placed in {base_path} ({type(e).__name__}); "
-            "rebuild it from scripts/build_templates.py"
-        ) from e
+    argument = _argument_for(base, arg_tpl, arg_path, base_path)
     if profile is not None and profile.logo_path is not None:
         context["practice"]["logo"] = InlineImage(base, str(profile.logo_path), height=Mm(16))
-    base_bytes = _render_template(base, {**context, "argument": argument}, base_path)
+    _render_template(base, {**context, "argument": argument}, base_path)
 
-    # Reopen: docxtpl leaves plain lxml elements behind, python-docx needs its own classes.
-    doc = Document(io.BytesIO(base_bytes))
+    doc = _as_python_docx(base)
     _apply_marks(doc, comments)
     return doc, name
 
