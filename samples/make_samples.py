@@ -7,8 +7,8 @@ Run from anywhere::
 
 The letters and their ``expected.json`` files are written by hand and committed; this script only
 renders the forms a practice receives (text PDF, image-only scan, G4 fax, phone photo) through
-``scripts/letterforms.py``. Output is deterministic: same sources, same seeds, same bytes (as long as
-Pillow, libjpeg, libtiff and pypdfium2 are the same versions).
+``scripts/letterforms.py``. Output is deterministic: same sources, same seeds, same bytes (as long
+as Pillow, libjpeg, libtiff and pypdfium2 are the same versions).
 """
 
 from __future__ import annotations

@@ -81,7 +81,7 @@ def _atomic_path(out: Path) -> Iterator[Path]:
     tmp = Path(tmp_name)
     try:
         yield tmp
-        os.replace(tmp, out)
+        tmp.replace(out)  # atomic within one directory (os.replace)
     finally:
         if tmp.exists():
             tmp.unlink()
@@ -152,10 +152,8 @@ def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
     return lines
 
 
-def _layout_body(
-    body: str, *, font: str, size: float, width: float, leading: float
-) -> list[list[_Line] | None]:
-    """Lay the body out as a stream of lines; ``None`` marks a forced page break (``\\f``)."""
+def _layout_body(body: str, *, font: str, size: float, width: float) -> list[list[_Line] | None]:
+    r"""Lay the body out as a stream of lines; ``None`` marks a forced page break (``\\f``)."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     stream: list[list[_Line] | None] = []
@@ -182,7 +180,6 @@ def _layout_body(
                     for t in _wrap(raw.strip(), font, size, width - indent)
                 ]
             )
-    del leading
     return stream
 
 
@@ -194,7 +191,7 @@ def render_text_pdf(
     font: str = "Helvetica",
     seed: int = 0,
 ) -> Path:
-    """Render a letter as a born-digital PDF with a real text layer.
+    r"""Render a letter as a born-digital PDF with a real text layer.
 
     Args:
         letter: the letter body as printed; ``"\\f"`` forces a page break.
@@ -221,7 +218,7 @@ def render_text_pdf(
     align = str(rng.choice(["left", "center", "right"]))
     accent = Color(*[float(c) for c in rng.choice([(0, 0, 0), (0.05, 0.2, 0.45), (0.2, 0.2, 0.2)])])
 
-    stream = _layout_body(letter, font=font, size=size, width=width, leading=leading)
+    stream = _layout_body(letter, font=font, size=size, width=width)
 
     # Paginate first so the footer can say "Page i of N".
     pages: list[list[_Line]] = [[]]

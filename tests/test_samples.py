@@ -93,7 +93,9 @@ def _pdf_pages(path: Path) -> int:
 
 
 def test_every_sample_folder_is_a_configured_case() -> None:
-    folders = {p.name for p in SAMPLES.iterdir() if p.is_dir() and not p.name.startswith(("_", "."))}
+    folders = {
+        p.name for p in SAMPLES.iterdir() if p.is_dir() and not p.name.startswith(("_", "."))
+    }
     assert folders == set(CASES)
 
 

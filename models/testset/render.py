@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import shutil
 import sys
 import tempfile
@@ -53,7 +52,10 @@ def render_one(i: int, txt: Path, out_root: Path, forms: tuple[str, ...]) -> Non
     """Render one letter into the requested forms."""
     letter_id = txt.stem
     text = txt.read_text(encoding="utf-8")
-    letterhead, body = (None, text) if letter_id in NO_LETTERHEAD else letterforms.split_letterhead(text)
+    if letter_id in NO_LETTERHEAD:
+        letterhead, body = None, text
+    else:
+        letterhead, body = letterforms.split_letterhead(text)
     seed = 1000 + i
     with tempfile.TemporaryDirectory(prefix="testset-") as tmp:
         pdf = letterforms.render_text_pdf(
@@ -80,7 +82,7 @@ def copy_labels(out_root: Path, forms: tuple[str, ...]) -> None:
         dest = out_root / form / "labels.jsonl"
         tmp = dest.with_name(".labels.jsonl.tmp")
         shutil.copyfile(HERE / "labels.jsonl", tmp)
-        os.replace(tmp, dest)
+        tmp.replace(dest)
 
 
 def main(argv: list[str] | None = None) -> int:
