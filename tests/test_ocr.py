@@ -416,6 +416,22 @@ def test_estimate_skew_finds_a_small_tilt() -> None:
     assert ocr.estimate_skew(page) == pytest.approx(0.0, abs=0.3)
 
 
+def test_to_gray_keeps_16_bit_and_transparent_pages_readable() -> None:
+    import numpy as np
+    from PIL import Image
+
+    from denialparse.text import to_gray
+
+    sixteen = Image.fromarray(np.array([[0, 30000, 65535]], dtype=np.uint16))
+    assert np.asarray(to_gray(sixteen)).ravel().tolist() == [0, 116, 255]
+    clear = Image.new("RGBA", (2, 1), (0, 0, 0, 0))
+    clear.putpixel((1, 0), (0, 0, 0, 255))
+    assert np.asarray(to_gray(clear)).ravel().tolist() == [255, 0]
+    fax = Image.new("1", (2, 1), 1)
+    fax.putpixel((0, 0), 0)
+    assert np.asarray(to_gray(fax)).ravel().tolist() == [0, 255]
+
+
 def test_blank_detection() -> None:
     from PIL import Image
 

@@ -431,7 +431,7 @@ def _frame_loader(
                 img.seek(index)
                 # Phone photos are stored sideways with an EXIF orientation tag.
                 upright = ImageOps.exif_transpose(img.copy())
-        gray = upright.convert("L")  # also turns 1-bit fax (G4) into 8-bit gray
+        gray = to_gray(upright)
         size = (float(gray.width), float(gray.height))
         sx = sy = 1.0
         if dpi is not None:
@@ -445,6 +445,34 @@ def _frame_loader(
         return gray
 
     return load
+
+
+def to_gray(img: Image.Image) -> Image.Image:
+    """8-bit gray for OCR, without the traps of a plain ``convert("L")``.
+
+    ``convert("L")`` clips 16-bit scans (every value over 255 turns white, so a 16-bit page
+    comes out blank) and maps transparent pixels to their colour, usually black (so a PNG with
+    a transparent background comes out as a black page). 1-bit fax pages become 0/255.
+
+    Args:
+        img: a decoded image in any mode.
+
+    Returns:
+        The image in mode ``L``.
+    """
+    from PIL import Image as PILImage
+
+    if img.mode in ("I;16", "I;16L", "I;16B", "I;16N", "I", "F"):
+        import numpy as np
+
+        arr = np.asarray(img, dtype=np.float64)
+        top = 65535.0 if img.mode.startswith("I;16") else max(float(arr.max()), 1.0)
+        return PILImage.fromarray(np.clip(arr * (255.0 / top), 0, 255).astype(np.uint8))
+    if img.mode in ("RGBA", "LA", "PA") or "transparency" in img.info:
+        rgba = img.convert("RGBA")
+        white = PILImage.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return PILImage.alpha_composite(white, rgba).convert("L")
+    return img.convert("L")
 
 
 def _square_dpi(dpi: tuple[float, float] | None) -> float | None:
