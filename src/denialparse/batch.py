@@ -998,7 +998,7 @@ def _csv_cell(value: Any) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def _init_worker(processor: LetterProcessor, options: Options) -> None:
+def _init_worker(processor: LetterProcessor, options: Options, batch_pid: int) -> None:
     """Process-pool initializer: one OCR thread, own process group, pipeline loaded once."""
     os.environ["OMP_THREAD_LIMIT"] = "1"
     # Ctrl-C in a terminal signals the whole foreground process group; the parent decides what
@@ -1007,22 +1007,46 @@ def _init_worker(processor: LetterProcessor, options: Options) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     with contextlib.suppress(OSError):
         os.setpgid(0, 0)
-    _die_with_parent()
+    _exit_with(batch_pid)
     processor.warm_up(options)
 
 
-def _die_with_parent() -> None:
-    """Linux: get SIGKILL when the parent dies, so a killed batch leaves no orphan workers."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        import ctypes
+def _exit_with(batch_pid: int) -> None:
+    """End this worker (and its tesseract children) as soon as the batch process is gone.
 
-        libc = ctypes.CDLL(None, use_errno=True)
-        pr_set_pdeathsig = 1
-        libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):
-        log.debug("prctl(PR_SET_PDEATHSIG) unavailable")
+    A ``kill -9`` of the batch would otherwise leave workers running: with forkserver their
+    parent is the fork server, which itself waits for them (so ``PR_SET_PDEATHSIG`` can't help),
+    and they might write into OUT_DIR while the next run does.
+    """
+
+    def watch() -> None:
+        try:
+            fd = os.pidfd_open(batch_pid)
+        except ProcessLookupError:
+            fd = None  # already gone
+        except (AttributeError, OSError):
+            while _alive(batch_pid):
+                time.sleep(0.5)
+            fd = None
+        if fd is not None:
+            import select
+
+            select.select([fd], [], [])
+        if os.getpgid(0) == os.getpid():
+            os.killpg(0, signal.SIGKILL)  # our own group: this worker and its children
+        os._exit(1)
+
+    threading.Thread(target=watch, name="denialparse-batch-watch", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 class _Backend(Protocol):
@@ -1055,7 +1079,7 @@ class _LocalBackend:
             max_workers=self.jobs,
             mp_context=multiprocessing.get_context(method),
             initializer=_init_worker,
-            initargs=(self._processor, self._options),
+            initargs=(self._processor, self._options, os.getpid()),
         )
 
     def submit(self, job: LetterJob) -> Future[LetterOutcome]:
@@ -1404,7 +1428,8 @@ class _Engine:
         self.exclude = exclude
         self.pending: deque[LetterJob] = deque()
         self.inflight: dict[Future[LetterOutcome], LetterJob] = {}
-        self.crashes: dict[str, int] = {}
+        # Letters in flight when a worker died: rerun one at a time to find the culprit.
+        self.suspects: deque[LetterJob] = deque()
         self._last_manifest = time.monotonic()
         # watch mode: rel -> ((size, mtime_ns), first seen with that signature)
         self._seen: dict[str, tuple[tuple[int, int], float]] = {}
@@ -1416,8 +1441,10 @@ class _Engine:
         while True:
             if self.stop.is_set():
                 self.pending.clear()
+                self.suspects.clear()
             self._feed()
-            if not self.inflight and not self.pending and (not watch or self.stop.is_set()):
+            idle = not (self.inflight or self.pending or self.suspects)
+            if idle and (not watch or self.stop.is_set()):
                 break
             self._collect(timeout=min(poll, 0.5))
             now = time.monotonic()
@@ -1472,6 +1499,11 @@ class _Engine:
     # -- running ------------------------------------------------------------------------------
 
     def _feed(self) -> None:
+        if self.suspects:
+            if not self.inflight:
+                job = self.suspects.popleft()
+                self.inflight[self.backend.submit(job)] = job
+            return
         while self.pending and len(self.inflight) < self.backend.capacity:
             job = self.pending.popleft()
             self.inflight[self.backend.submit(job)] = job
@@ -1482,6 +1514,7 @@ class _Engine:
                 return
             self.stop.wait(timeout)
             return
+        alone = len(self.inflight) == 1
         done, _ = wait(list(self.inflight), timeout=timeout, return_when=FIRST_COMPLETED)
         broken = False
         for fut in done:
@@ -1490,7 +1523,7 @@ class _Engine:
                 outcome = fut.result()
             except BrokenProcessPool:
                 broken = True
-                self._worker_died(job)
+                self._worker_died(job, alone=alone)
                 continue
             except Exception as exc:  # noqa: BLE001 - e.g. a Dask worker lost twice
                 outcome = self._failed_outcome(job, _internal(exc))
@@ -1499,15 +1532,18 @@ class _Engine:
             # The pool is unusable: every letter in it comes back as broken too.
             for fut, job in list(self.inflight.items()):
                 self.inflight.pop(fut)
-                self._worker_died(job)
+                self._worker_died(job, alone=alone)
+            log.warning("a worker process died; restarting the pool")
             self.backend.restart()
 
-    def _worker_died(self, job: LetterJob) -> None:
-        """A worker process died (killed, out of memory): retry its letter once, then fail it."""
-        self.crashes[job.rel] = self.crashes.get(job.rel, 0) + 1
-        log.warning("a worker process died; restarting the pool")
-        if self.crashes[job.rel] < 2 and not self.stop.is_set():
-            self.pending.appendleft(job)
+    def _worker_died(self, job: LetterJob, *, alone: bool) -> None:
+        """A worker died (killed, out of memory, a crash in native code) with ``job`` in flight.
+
+        With other letters in flight we can't tell which one killed it: each is rerun alone.
+        A letter that kills a worker on its own is failed.
+        """
+        if not alone:
+            self.suspects.append(job)
             return
         err = DenialParseError(
             "internal error: the worker process died on this letter (out of memory?); "
