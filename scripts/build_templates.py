@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import io
 import re
+import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -85,9 +87,7 @@ def new_document() -> DocxDocument:
     return doc
 
 
-def add_text(
-    paragraph: Paragraph, text: str, *, bold: bool = False, italic: bool = False
-) -> None:
+def add_text(paragraph: Paragraph, text: str, *, bold: bool = False, italic: bool = False) -> None:
     """Append ``text`` as runs: ``[prompts]`` highlighted, ``**bold**`` in bold.
 
     Jinja tags stay inside one run each (a tag split over runs still works in docxtpl, but a
@@ -438,8 +438,10 @@ def medical_necessity(doc: DocxDocument) -> None:
         doc,
         ["Criterion the plan applied", "Where the record shows it is met (date, document)"],
         [
-            ["[Criterion 1, quoted from the plan's policy or guideline, with its number]",
-             "[Chart fact, with date and source document]"],
+            [
+                "[Criterion 1, quoted from the plan's policy or guideline, with its number]",
+                "[Chart fact, with date and source document]",
+            ],
             ["[Criterion 2]", "[Chart fact, with date and source document]"],
             ["[Criterion 3]", "[Chart fact, with date and source document]"],
             ["[Add a row per criterion; delete unused rows]", "[Chart fact]"],
@@ -560,7 +562,7 @@ def experimental(doc: DocxDocument) -> None:
     )
     para(
         doc,
-        "The plan's own definition of \"experimental or investigational\" should be applied as "
+        'The plan\'s own definition of "experimental or investigational" should be applied as '
         "written: [quote the definition from the policy or plan document, and show that this "
         "treatment falls outside it].",
     )
@@ -620,8 +622,12 @@ def _exception_table(doc: DocxDocument, what: str) -> None:
         doc,
         [what, "Dose", "Dates tried", "Outcome, or why it cannot be used"],
         [
-            ["[Alternative 1]", "[dose]", "[start – stop]", "[ineffective / adverse effect / "
-             "contraindicated: details]"],
+            [
+                "[Alternative 1]",
+                "[dose]",
+                "[start – stop]",
+                "[ineffective / adverse effect / contraindicated: details]",
+            ],
             ["[Alternative 2]", "[dose]", "[start – stop]", "[outcome]"],
             ["[Add a row per alternative; delete unused rows]", "", "", ""],
         ],
@@ -751,13 +757,16 @@ def duplicate_therapy(doc: DocxDocument) -> None:
         doc,
         ["The plan's duplicate-therapy criterion", "What the record shows (date, document)"],
         [
-            ["Overlap with current or prior therapy",
-             "[How the two differ in mechanism and protocol]"],
-            ["Same therapeutic goal as a covered service",
-             "[Separate, documented goals for each therapy]"],
+            [
+                "Overlap with current or prior therapy",
+                "[How the two differ in mechanism and protocol]",
+            ],
+            [
+                "Same therapeutic goal as a covered service",
+                "[Separate, documented goals for each therapy]",
+            ],
             ["Evidence that the treatment is distinct", "[Guideline or study cited above]"],
-            ["Need for the additional treatment",
-             "[Functional deficits and measures, with dates]"],
+            ["Need for the additional treatment", "[Functional deficits and measures, with dates]"],
         ],
         [2.8, 3.7],
     )
@@ -787,8 +796,7 @@ def not_covered(doc: DocxDocument) -> None:
         doc,
         [
             "[If a state benefit mandate requires coverage (insured plans only), cite it.]",
-            "[If this is a preventive service the plan must cover without cost sharing, say "
-            "so.]",
+            "[If this is a preventive service the plan must cover without cost sharing, say so.]",
             "[For mental health or substance use disorder care: explain how the exclusion "
             "limits this benefit more than comparable medical or surgical benefits (mental "
             "health parity).]",
@@ -819,8 +827,7 @@ def coding_billing(doc: DocxDocument) -> None:
         doc,
         [
             "**Codes billed:** [CPT/HCPCS codes, modifiers and ICD-10 codes as billed]",
-            "**Coding support:** [the CPT, ICD-10 or payer coding guideline that supports "
-            "them]",
+            "**Coding support:** [the CPT, ICD-10 or payer coding guideline that supports them]",
             "[If denied as bundled or included in another service: the separate site, session "
             "or incision, and the modifier used (59 or XE/XS/XP/XU).]",
             "[If the plan asked for records or information: what is enclosed now.]",
@@ -899,6 +906,19 @@ def build_argument(name: str) -> DocxDocument:
     return doc
 
 
+def save_reproducibly(doc: DocxDocument, path: Path) -> None:
+    """Save with fixed zip timestamps, so an unchanged template rebuilds byte for byte."""
+    buf = io.BytesIO()
+    doc.save(buf)
+    buf.seek(0)
+    with zipfile.ZipFile(buf) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=(2026, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            dst.writestr(info, src.read(item.filename))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Write ``base.docx`` and one argument template per denial type."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -908,9 +928,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
-    build_base().save(str(out / "base.docx"))
+    save_reproducibly(build_base(), out / "base.docx")
     for name in ARGUMENTS:
-        build_argument(name).save(str(out / f"{name}.docx"))
+        save_reproducibly(build_argument(name), out / f"{name}.docx")
     print(f"wrote {len(ARGUMENTS) + 1} templates to {out}")
     return 0
 

@@ -24,8 +24,8 @@ from denialparse.types import (
     DenialType,
     DenialTypeResult,
     Evidence,
-    FieldValue,
     Fields,
+    FieldValue,
     LetterResult,
     PageSummary,
     PlanType,
@@ -195,14 +195,23 @@ def test_every_template_renders_for_every_plan_type(
     assert not re.search("[\ue000-\ue1ff]", text), "a render mark was left in the letter"
     assert PLAN_CITATION[plan] in text
     # The letter's facts are all there, quoted as extracted.
-    for value in ("Jordan Rivera", "U1234567801", "20314-0998871", "March 14, 2026",
-                  "CIMT duplicates occupational therapy already approved.",
-                  "Riverbend Neurology & Rehabilitation", "Avery Morgan, MD", "1234567893"):
+    for value in (
+        "Jordan Rivera",
+        "U1234567801",
+        "20314-0998871",
+        "March 14, 2026",
+        "CIMT duplicates occupational therapy already approved.",
+        "Riverbend Neurology & Rehabilitation",
+        "Avery Morgan, MD",
+        "1234567893",
+    ):
         assert value in text
     assert "September 10, 2026" in text and "29 CFR 2560.503-1(h)(3)(i)" in text
 
 
-def test_rendered_file_reopens_and_has_no_temp_files(tmp_path: Path, profile: PracticeProfile) -> None:
+def test_rendered_file_reopens_and_has_no_temp_files(
+    tmp_path: Path, profile: PracticeProfile
+) -> None:
     info, doc = render_to(tmp_path, make_result(), profile=profile)
     assert info.path == str(tmp_path / "appeal.docx")
     assert info.template == "duplicate_therapy"
@@ -218,31 +227,64 @@ def test_rendered_file_reopens_and_has_no_temp_files(tmp_path: Path, profile: Pr
 @pytest.mark.parametrize(
     ("label", "plan", "must_have", "must_not_have"),
     [
-        ("medical_necessity", "erisa", ["Criterion the plan applied", "[Criterion 1",
-                                        "2560.503-1(g)(1)(v)", "(h)(3)(iii)"], ["422.101"]),
-        ("medical_necessity", "medicare_advantage", ["422.101(b)(6)", "422.590(g)(2)"],
-         ["2560.503-1(h)(2)(iii)"]),
-        ("step_therapy", "medicare_part_d", ["Dose and frequency", "423.578", "[Drug 1]"],
-         ["self-funded ERISA"]),
+        (
+            "medical_necessity",
+            "erisa",
+            ["Criterion the plan applied", "[Criterion 1", "2560.503-1(g)(1)(v)", "(h)(3)(iii)"],
+            ["422.101"],
+        ),
+        (
+            "medical_necessity",
+            "medicare_advantage",
+            ["422.101(b)(6)", "422.590(g)(2)"],
+            ["2560.503-1(h)(2)(iii)"],
+        ),
+        (
+            "step_therapy",
+            "medicare_part_d",
+            ["Dose and frequency", "423.578", "[Drug 1]"],
+            ["self-funded ERISA"],
+        ),
         ("step_therapy", "erisa", ["Dates (start – stop)", "self-funded ERISA"], ["423.578"]),
-        ("experimental", "erisa", ["NCCN", "FDA approval", "definition of \"experimental"], []),
+        ("experimental", "erisa", ["NCCN", "FDA approval", 'definition of "experimental'], []),
         ("prior_auth", "medicare_advantage", ["Retroactive authorization", "CMS-4201-F"], []),
         ("prior_auth", "erisa", ["urgent or an emergency"], ["CMS-4201-F"]),
         ("non_formulary", "medicare_part_d", ["formulary exception under 42 CFR 423.578"], []),
-        ("non_formulary", "erisa", ["formulary (non-formulary drug) exception process"],
-         ["423.578"]),
+        (
+            "non_formulary",
+            "erisa",
+            ["formulary (non-formulary drug) exception process"],
+            ["423.578"],
+        ),
         ("quantity_limit", "medicare_part_d", ["423.578(b)", "Dose rationale"], []),
-        ("out_of_network", "erisa", ["No adequate in-network provider", "Continuity of care",
-                                     "Emergency"], []),
-        ("duplicate_therapy", "erisa", ["What distinguishes it", "Separate goals",
-                                        "Guideline support", "Functional deficits",
-                                        "duplicate-therapy criterion"], []),
+        (
+            "out_of_network",
+            "erisa",
+            ["No adequate in-network provider", "Continuity of care", "Emergency"],
+            [],
+        ),
+        (
+            "duplicate_therapy",
+            "erisa",
+            [
+                "What distinguishes it",
+                "Separate goals",
+                "Guideline support",
+                "Functional deficits",
+                "duplicate-therapy criterion",
+            ],
+            [],
+        ),
         ("not_covered", "erisa", ["quote the exact provision", "2560.503-1(g)(1)"], []),
         ("coding_billing", "erisa", ["corrected claim"], []),
         ("timely_filing", "erisa", ["clearinghouse", "acknowledged by the payer"], []),
         ("other", "unknown", ["[The plan type could not be determined"], []),
-        ("medical_necessity", "tricare", ["appoints the provider in writing",
-                                          "signed appointment of me as representative"], []),
+        (
+            "medical_necessity",
+            "tricare",
+            ["appoints the provider in writing", "signed appointment of me as representative"],
+            [],
+        ),
     ],
 )
 def test_argument_fits_denial_and_plan(
@@ -273,8 +315,15 @@ def test_physician_prompts_are_highlighted() -> None:
 def test_no_profile_gives_highlighted_letterhead_placeholders(tmp_path: Path) -> None:
     _, doc = render_to(tmp_path, make_result(), profile=None)
     marked = highlighted_texts(doc)
-    for prompt in ("[Practice name]", "[Street address]", "[City, State ZIP]", "[phone]",
-                   "[fax]", "[practice NPI]", "[Physician name, credentials]"):
+    for prompt in (
+        "[Practice name]",
+        "[Street address]",
+        "[City, State ZIP]",
+        "[phone]",
+        "[fax]",
+        "[practice NPI]",
+        "[Physician name, credentials]",
+    ):
         assert prompt in marked, prompt
     assert "Riverbend" not in doc_text(doc)
 
@@ -291,15 +340,22 @@ def test_profile_fills_letterhead_and_signature(tmp_path: Path, profile: Practic
 
 def test_missing_fields_are_highlighted_placeholders_never_invented(tmp_path: Path) -> None:
     result = make_result(
-        claim_id=None, service_date=None, denial_reason=None, appeal_address=None,
-        patient_name=None, payer=None,
+        claim_id=None,
+        service_date=None,
+        denial_reason=None,
+        appeal_address=None,
+        patient_name=None,
+        payer=None,
     )
     _, doc = render_to(tmp_path, result)
     marked = highlighted_texts(doc)
     for prompt in (
-        "[claim or reference number]", "[date of service]", "[Patient's full name]",
+        "[claim or reference number]",
+        "[date of service]",
+        "[Patient's full name]",
         "[Quote the reason for the denial exactly as the letter states it]",
-        "[Appeals mailing address or fax number: see the denial letter]", "[Health plan name]",
+        "[Appeals mailing address or fax number: see the denial letter]",
+        "[Health plan name]",
     ):
         assert prompt in marked, prompt
     text = doc_text(doc)
@@ -334,24 +390,41 @@ def test_sample_profile_loads(profile: PracticeProfile) -> None:
     ("edit", "message"),
     [
         (lambda t: t.replace('phone = "(217) 555-0142"\n', ""), "missing key practice.phone"),
-        (lambda t: t.replace('name = "Avery Morgan"', "name = 42"),
-         "physician.name must be a quoted string"),
-        (lambda t: re.sub(r"address = \[.*\]", 'address = "1200 Example Avenue"', t),
-         "practice.address must be a list"),
-        (lambda t: t.replace('fax = "(217) 555-0143"', 'fax = "(217) 555-0143"\nphon = "1"'),
-         "unknown key practice.phon"),
-        (lambda t: t.replace('npi = "1234567893"', 'npi = "1234567890"'),
-         "practice.npi is not a valid 10-digit NPI"),
+        (
+            lambda t: t.replace('name = "Avery Morgan"', "name = 42"),
+            "physician.name must be a quoted string",
+        ),
+        (
+            lambda t: re.sub(r"address = \[.*\]", 'address = "1200 Example Avenue"', t),
+            "practice.address must be a list",
+        ),
+        (
+            lambda t: t.replace('fax = "(217) 555-0143"', 'fax = "(217) 555-0143"\nphon = "1"'),
+            "unknown key practice.phon",
+        ),
+        (
+            lambda t: t.replace('npi = "1234567893"', 'npi = "1234567890"'),
+            "practice.npi is not a valid 10-digit NPI",
+        ),
         (lambda t: t.replace("[physician]", "[physicain]"), "unknown table [physicain]"),
-        (lambda t: t.replace('name = "Riverbend', 'name = "Riverbend\n'),
-         "is not valid TOML"),
-        (lambda t: t.replace('# logo = "logo.png"', 'logo = "nowhere.png"'),
-         "practice.logo file"),
-        (lambda t: t.replace('credentials = "MD"', 'credentials = "  "'),
-         "physician.credentials is empty"),
+        (lambda t: t.replace('name = "Riverbend', 'name = "Riverbend\n'), "is not valid TOML"),
+        (lambda t: t.replace('# logo = "logo.png"', 'logo = "nowhere.png"'), "practice.logo file"),
+        (
+            lambda t: t.replace('credentials = "MD"', 'credentials = "  "'),
+            "physician.credentials is empty",
+        ),
     ],
-    ids=["missing", "wrong-type", "not-a-list", "unknown-key", "bad-npi", "unknown-table",
-         "bad-toml", "missing-logo", "empty"],
+    ids=[
+        "missing",
+        "wrong-type",
+        "not-a-list",
+        "unknown-key",
+        "bad-npi",
+        "unknown-table",
+        "bad-toml",
+        "missing-logo",
+        "empty",
+    ],
 )
 def test_malformed_profile_raises_profile_error_naming_the_key(
     tmp_path: Path, edit: Any, message: str
@@ -450,10 +523,20 @@ def test_doubtful_denial_type_and_plan_type_are_commented(tmp_path: Path) -> Non
 
 def test_estimated_deadline_is_commented_and_missing_due_is_a_placeholder(tmp_path: Path) -> None:
     deadlines = [
-        Deadline(kind="reconsideration", due="2026-05-18", rule="42 CFR 422.582(b)",
-                 basis="65 days from the notice date", source="estimate", needs_review=True),
-        Deadline(kind="alj_hearing", due=None, rule="42 CFR 422.602",
-                 basis="60 days after the IRE decision"),
+        Deadline(
+            kind="reconsideration",
+            due="2026-05-18",
+            rule="42 CFR 422.582(b)",
+            basis="65 days from the notice date",
+            source="estimate",
+            needs_review=True,
+        ),
+        Deadline(
+            kind="alj_hearing",
+            due=None,
+            rule="42 CFR 422.602",
+            basis="60 days after the IRE decision",
+        ),
     ]
     _, doc = render_to(tmp_path, make_result(plan="medicare_advantage", deadlines=deadlines))
     text = doc_text(doc)
@@ -475,7 +558,11 @@ def test_no_deadlines_gives_a_highlighted_prompt(tmp_path: Path) -> None:
 
 HOSTILE = [
     ("jinja-expression", "{{ 7*7 }}", "{{ 7*7 }}"),
-    ("jinja-statement", "{% for x in range(3) %}x{% endfor %}", "{% for x in range(3) %}x{% endfor %}"),
+    (
+        "jinja-statement",
+        "{% for x in range(3) %}x{% endfor %}",
+        "{% for x in range(3) %}x{% endfor %}",
+    ),
     ("jinja-comment", "{# hidden #}", "{# hidden #}"),
     ("docxtpl-tags", "{%p if x %}{{r y }}{%tr endfor %}", "{%p if x %}{{r y }}{%tr endfor %}"),
     ("docxtpl-escapes", "{_{ a }_} {_% b %_}", "{_{ a }_} {_% b %_}"),
@@ -488,7 +575,9 @@ HOSTILE = [
 ]
 
 
-@pytest.mark.parametrize(("value", "expected"), [h[1:] for h in HOSTILE], ids=[h[0] for h in HOSTILE])
+@pytest.mark.parametrize(
+    ("value", "expected"), [h[1:] for h in HOSTILE], ids=[h[0] for h in HOSTILE]
+)
 def test_letter_text_comes_out_literally(tmp_path: Path, value: str, expected: str) -> None:
     result = make_result(
         denial_reason=fv(value),
@@ -553,7 +642,9 @@ def test_unknown_template_name_lists_the_available_ones() -> None:
 def test_practice_folder_overrides_ours_file_by_file(tmp_path: Path) -> None:
     practice = tmp_path / "practice"
     practice.mkdir()
-    _practice_template(practice / "medical_necessity.docx", "OUR OWN ARGUMENT for {{ claim.therapy }}")
+    _practice_template(
+        practice / "medical_necessity.docx", "OUR OWN ARGUMENT for {{ claim.therapy }}"
+    )
     _practice_template(practice / "cimt.docx", "CIMT ARGUMENT")
     assert render.template_dirs(practice)[0] == practice
     assert "cimt" in render.available_templates(practice)
@@ -626,13 +717,17 @@ def test_committed_templates_match_the_build_script(tmp_path: Path) -> None:
     for built in sorted(tmp_path.glob("*.docx")):
         committed = REPO / "templates" / built.name
         assert committed.is_file(), f"{built.name} not committed"
-        assert doc_text(Document(str(built))) == doc_text(Document(str(committed))), built.name
+        ours, theirs = Document(str(built)), Document(str(committed))
+        assert doc_text(ours) == doc_text(theirs), built.name
+        assert highlighted_texts(ours) == highlighted_texts(theirs), built.name
 
 
 def _build_templates(out: Path) -> None:
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("build_templates", REPO / "scripts" / "build_templates.py")
+    spec = importlib.util.spec_from_file_location(
+        "build_templates", REPO / "scripts" / "build_templates.py"
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -673,7 +768,9 @@ def test_output_folder_is_created_and_existing_file_replaced(tmp_path: Path) -> 
 
 
 @pytest.mark.libreoffice
-def test_libreoffice_converts_representative_appeals(tmp_path: Path, profile: PracticeProfile) -> None:
+def test_libreoffice_converts_representative_appeals(
+    tmp_path: Path, profile: PracticeProfile
+) -> None:
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     assert soffice, "LibreOffice (soffice) is not installed"
     cases = [
@@ -684,13 +781,25 @@ def test_libreoffice_converts_representative_appeals(tmp_path: Path, profile: Pr
     paths = []
     for label, plan, prof, therapy in cases:
         out = tmp_path / f"{label}.docx"
-        render.render_appeal(make_result(label, plan, therapy=therapy), out, profile=prof,
-                             today=TODAY)
+        render.render_appeal(
+            make_result(label, plan, therapy=therapy), out, profile=prof, today=TODAY
+        )
         paths.append(out)
     proc = subprocess.run(
-        [soffice, "--headless", "-env:UserInstallation=file:///tmp/lo_profile_test",
-         "--convert-to", "pdf", "--outdir", str(tmp_path), *map(str, paths)],
-        capture_output=True, text=True, timeout=240, check=False,
+        [
+            soffice,
+            "--headless",
+            "-env:UserInstallation=file:///tmp/lo_profile_test",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            *map(str, paths),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
     for path, (_, _, _, therapy) in zip(paths, cases, strict=True):

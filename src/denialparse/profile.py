@@ -127,8 +127,14 @@ def npi_is_valid(npi: str) -> bool:
 
 
 def _type_name(value: object) -> str:
-    return {str: "a string", int: "a number", float: "a number", bool: "true/false",
-            list: "a list", dict: "a table"}.get(type(value), type(value).__name__)
+    return {
+        str: "a string",
+        int: "a number",
+        float: "a number",
+        bool: "true/false",
+        list: "a list",
+        dict: "a table",
+    }.get(type(value), type(value).__name__)
 
 
 def _check_value(path: Path, key: str, value: Any, kind: str) -> str | tuple[str, ...]:
@@ -142,7 +148,7 @@ def _check_value(path: Path, key: str, value: Any, kind: str) -> str | tuple[str
         return value.strip()
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ProfileError(
-            f"profile {path}: {key} must be a list of quoted strings, e.g. [\"line 1\", \"line 2\"]"
+            f'profile {path}: {key} must be a list of quoted strings, e.g. ["line 1", "line 2"]'
         )
     lines = tuple(v.strip() for v in value if v.strip())
     if not lines and key == "practice.address":
@@ -171,13 +177,13 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 
 def _validate_tables(path: Path, data: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    for table in data:
+    for table, content in data.items():
         if table not in _SCHEMA:
             raise ProfileError(
                 f"profile {path}: unknown table [{table}]; allowed: "
                 + ", ".join(f"[{t}]" for t in _SCHEMA)
             )
-        if not isinstance(data[table], dict):
+        if not isinstance(content, dict):
             raise ProfileError(f"profile {path}: {table} must be a table ([{table}])")
     for table in _REQUIRED_TABLES:
         if table not in data:

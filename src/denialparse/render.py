@@ -305,8 +305,7 @@ _PLAN_TEXT: dict[PlanType, _PlanText] = {
 _COMMON_ENCLOSURES = (
     "Copy of the denial letter dated {letter_date}",
     "[Office notes, test results and reports supporting this appeal: list each with its date]",
-    "[Signed authorization for me to act for the patient in this appeal, if the plan requires "
-    "one]",
+    "[Signed authorization for me to act for the patient in this appeal, if the plan requires one]",
 )
 _TYPE_ENCLOSURES: dict[DenialType, tuple[str, ...]] = {
     DenialType.MEDICAL_NECESSITY: (
@@ -329,9 +328,7 @@ _TYPE_ENCLOSURES: dict[DenialType, tuple[str, ...]] = {
     DenialType.NON_FORMULARY: (
         "[Records of the formulary alternatives tried, with dates and outcomes]",
     ),
-    DenialType.QUANTITY_LIMIT: (
-        "[Dosing records: weight, titration and response at lower doses]",
-    ),
+    DenialType.QUANTITY_LIMIT: ("[Dosing records: weight, titration and response at lower doses]",),
     DenialType.OUT_OF_NETWORK: (
         "[In-network providers contacted, with dates and responses]",
         "[Records of the established course of treatment, for continuity of care]",
@@ -473,9 +470,7 @@ def resolve_template(
         path = _find(name, template_dir) if name != BASE_TEMPLATE else None
         if path is None:
             names = ", ".join(available_templates(template_dir)) or "none installed"
-            raise TemplateError(
-                f"no appeal template named {template!r}; available: {names}"
-            )
+            raise TemplateError(f"no appeal template named {template!r}; available: {names}")
         return name, path
     label = result.denial_type.label.value if result.denial_type else GENERAL_TEMPLATE
     for name in (label, GENERAL_TEMPLATE):
@@ -1020,8 +1015,12 @@ def _paragraph_elements(doc: DocxDocument) -> Iterator[tuple[_Element, bool]]:
     seen: set[int] = set()
     for section in doc.sections:
         for part in (
-            section.header, section.footer, section.first_page_header,
-            section.first_page_footer, section.even_page_header, section.even_page_footer,
+            section.header,
+            section.footer,
+            section.first_page_header,
+            section.first_page_footer,
+            section.even_page_header,
+            section.even_page_footer,
         ):
             if part.is_linked_to_previous:
                 continue
@@ -1191,8 +1190,12 @@ def _sample_result() -> LetterResult:
     )
 
     def fv(value: str) -> FieldValue:
-        return FieldValue(value=value, raw=value, confidence=0.5, evidence=Evidence(
-            page=1, start=0, end=len(value)))
+        return FieldValue(
+            value=value,
+            raw=value,
+            confidence=0.5,
+            evidence=Evidence(page=1, start=0, end=len(value)),
+        )
 
     return LetterResult(
         source=SourceInfo(path="sample.txt", sha256="0" * 64, media_type="text/plain", pages=1),
@@ -1212,8 +1215,12 @@ def _sample_result() -> LetterResult:
             label=DenialType.OTHER, confidence=0.5, scores={DenialType.OTHER.value: 0.5}
         ),
         deadlines=[
-            Deadline(kind="internal_appeal", due="2026-07-14", rule="29 CFR 2560.503-1(h)(3)(i)",
-                     basis="180 days from receipt")
+            Deadline(
+                kind="internal_appeal",
+                due="2026-07-14",
+                rule="29 CFR 2560.503-1(h)(3)(i)",
+                basis="180 days from receipt",
+            )
         ],
         needs_review=["therapy"],
     )
