@@ -432,6 +432,20 @@ def test_to_gray_keeps_16_bit_and_transparent_pages_readable() -> None:
     assert np.asarray(to_gray(fax)).ravel().tolist() == [0, 255]
 
 
+def test_oversized_pdf_page_is_rendered_within_the_pixel_limits() -> None:
+    from denialparse.text import _render_dpi
+
+    assert _render_dpi(612, 792, Options()) == 300  # a letter page: as asked
+    dpi = _render_dpi(14_400, 14_400, Options())  # a 200-inch "page"
+    assert (200 * dpi) ** 2 <= Options().max_image_pixels
+    assert 200 * dpi <= Options().max_image_side
+
+
+def test_image_with_ocr_off_is_unreadable(tmp_path: Path) -> None:
+    with pytest.raises(UnreadableLetterError, match="--ocr auto"):
+        read_text(load_document(_scan_png(tmp_path), Options()), Options(ocr=OcrMode.NEVER))
+
+
 def test_blank_detection() -> None:
     from PIL import Image
 

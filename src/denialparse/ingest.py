@@ -119,7 +119,7 @@ def load_document(path: Path, options: Options) -> SourceDocument:
     text: str | None = None
     dpi: tuple[tuple[float, float] | None, ...] = ()
     if media_type == PDF:
-        page_count = _check_pdf(path, data)
+        page_count = _check_pdf(path, data, options.max_pages)
     elif media_type == TEXT:
         text = decode_text(data)
         if text is None:  # sniffing said text, so this can't happen; keep the type checker honest
@@ -270,7 +270,7 @@ def split_text_pages(text: str) -> list[str]:
     return pages
 
 
-def _check_pdf(path: Path, data: bytes) -> int:
+def _check_pdf(path: Path, data: bytes, max_pages: int) -> int:
     """Open the PDF with pdfium (fast, tolerant like a viewer) and return its page count."""
     import pypdfium2 as pdfium
 
@@ -291,6 +291,11 @@ def _check_pdf(path: Path, data: bytes) -> int:
         if count == 0:
             raise InputFileError(
                 f"{path}: the PDF has no pages: re-download or rescan it", code="corrupt_pdf"
+            )
+        if count > max_pages:  # before touching the pages: a huge page tree is slow to walk
+            raise LimitExceededError(
+                f"{path}: {count} pages is over the limit of {max_pages}: "
+                "split the file or raise --max-pages"
             )
         # Loading each page object catches a broken page tree without rendering anything.
         for i in range(count):

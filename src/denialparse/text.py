@@ -87,6 +87,10 @@ def read_text(doc: SourceDocument, options: Options) -> LetterText:
         letter = _plain_text(doc)
     elif doc.media_type == ingest.PDF:
         letter = _pdf_text(doc, options)
+    elif options.ocr is OcrMode.NEVER:
+        raise UnreadableLetterError(
+            f"{doc.path}: an image has no text layer and OCR is off: rerun with --ocr auto"
+        )
     else:
         letter = _image_text(doc, options)
     if not any(p.text.strip() for p in letter.pages):
@@ -122,7 +126,6 @@ def _pdf_text(doc: SourceDocument, options: Options) -> LetterText:
 
     pages: dict[int, PageText] = {}
     errors: list[StageError] = []
-    scale = 72.0 / options.dpi
     try:
         pdf = pdfium.PdfDocument(doc.data)
     except pdfium.PdfiumError as e:  # ingest opened it; only a file changed under us gets here
@@ -164,36 +167,55 @@ def _pdf_text(doc: SourceDocument, options: Options) -> LetterText:
 
         lock = threading.Lock()
 
-        def renderer(index: int) -> Callable[[], Image.Image]:
+        def renderer(index: int, dpi: float) -> Callable[[], Image.Image]:
             def render() -> Image.Image:
                 # pdfium is not thread-safe: one render at a time (0.03 s a page), OCR in parallel.
                 with lock:
                     page = pdf[index]
                     try:
-                        bitmap = page.render(scale=options.dpi / 72.0, grayscale=True)
+                        bitmap = page.render(scale=dpi / 72.0, grayscale=True)
                         return bitmap.to_pil().convert("L")
                     finally:
                         page.close()
 
             return render
 
-        jobs = [
-            _OcrJob(
-                number=number,
-                load=renderer(number - 1),
-                dpi=float(options.dpi),
-                scale=(scale, scale),
-                size=(width, height),
-                layer=layer,
+        jobs = []
+        for number, layer, width, height in needs_ocr:
+            dpi = _render_dpi(width, height, options)
+            jobs.append(
+                _OcrJob(
+                    number=number,
+                    load=renderer(number - 1, dpi),
+                    dpi=dpi,
+                    scale=(72.0 / dpi, 72.0 / dpi),
+                    size=(width, height),
+                    layer=layer,
+                )
             )
-            for number, layer, width, height in needs_ocr
-        ]
         for page_text, page_errors in _run_ocr(jobs, options):
             pages[page_text.number] = page_text
             errors.extend(page_errors)
     finally:
         pdf.close()
     return _letter(pages, errors)
+
+
+def _render_dpi(width: float, height: float, options: Options) -> float:
+    """``options.dpi``, lowered for an oversized page so its bitmap stays within the pixel limits.
+
+    A PDF page can declare any size (a 200-inch "page" at 300 dpi is 3.6 gigapixels): the
+    page-size check is the PDF's decompression-bomb check.
+    """
+    dpi = float(options.dpi)
+    w_in, h_in = max(width, 1.0) / 72.0, max(height, 1.0) / 72.0
+    dpi = min(dpi, options.max_image_side / max(w_in, h_in))
+    dpi = min(dpi, (options.max_image_pixels / (w_in * h_in)) ** 0.5)
+    if dpi < options.dpi:
+        dpi = int(dpi * 100) / 100  # round down: the bitmap must not end a pixel over
+        log.warning("a %.0f x %.0f pt page is rendered at %.0f dpi to stay in the pixel limits",
+                    width, height, dpi)
+    return dpi
 
 
 def _text_layer(page: Any, number: int, width: float, height: float) -> tuple[PageText | None, str]:
@@ -414,7 +436,7 @@ def _frame_loader(
     """A loader for frame ``index``: upright (EXIF), 8-bit gray, square pixels.
 
     Each call opens its own PIL image, so workers don't share a file position. The loaded image
-    carries ``info["denialparse_scale"]`` (factors back to file pixels) and ``_size`` (the
+    carries ``info["denialparse_scale"]`` (factors back to file pixels) and ``denialparse_size`` (the
     file's upright width and height) for the page's coordinates.
     """
 
