@@ -161,6 +161,16 @@ def test_junk_text_layer_page_is_flagged_not_used(tmp_path: Path) -> None:
     assert "--ocr auto" in letter.errors[0].message
 
 
+def test_text_layer_of_wrong_letters_is_junk(tmp_path: Path) -> None:
+    # What a font without a Unicode map gives: letters, but they spell nothing.
+    gibberish = ["Qxv Zkrq wlpb gfh Jmcn tyvr hsdk Plqw zrtv Nbxq"] * 4
+    pdf = make_text_pdf(tmp_path / "letter.pdf", [LETTER_LINES, gibberish])
+    letter = read_text(load_document(pdf, Options()), Options(ocr=OcrMode.NEVER))
+    assert "Member ID" in letter.pages[0].text
+    assert letter.pages[1].text == ""
+    assert [(e.code, e.page) for e in letter.errors] == [("page_unreadable", 2)]
+
+
 def test_plain_text_pages_split_on_form_feed(tmp_path: Path) -> None:
     path = tmp_path / "letter.txt"
     path.write_bytes("Member ID: U1234567801\r\nDenied.\fPage two: café\f".encode())

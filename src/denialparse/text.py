@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import threading
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
@@ -37,11 +36,17 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # A text layer is junk when fewer than this share of its visible characters are letters
-# (symbol-font garbage, mis-mapped glyphs) ...
+# (symbol-font garbage, glyphs without a Unicode mapping: pdfplumber shows those as "(cid:NN)",
+# pdfium as control or private-use characters, both non-letters) ...
 _MIN_LETTER_SHARE = 0.5
-# ... or when more than this share of it is "(cid:NN)" (glyphs without a Unicode mapping).
-_MAX_CID_SHARE = 0.10
-_CID = re.compile(r"\(cid:\d+\)")
+# ... or, for English letters, when a page of real length has almost none of the commonest
+# English words: letters that spell nothing (a font whose codes map to the wrong letters).
+_MIN_WORDS_FOR_LANGUAGE_CHECK = 30
+_MIN_COMMON_WORD_SHARE = 0.02
+_COMMON_ENGLISH = frozenset(
+    "the of and to a in is for you your this that be are on or with we not by as it at from "
+    "have has was will may our an if please".split()
+)
 # A layer this thin on a page that is mostly picture is a fax header or a page stamp over a
 # scan: OCR the page and keep whichever reads far more.
 _SPARSE_LAYER_CHARS = 200
@@ -139,8 +144,10 @@ def _pdf_text(doc: SourceDocument, options: Options) -> LetterText:
             page = pdf[index]
             try:
                 width, height = float(page.get_width()), float(page.get_height())
-                layer, verdict = (None, "none") if options.ocr is OcrMode.ALWAYS else _text_layer(
-                    page, number, width, height
+                layer, verdict = (
+                    (None, "none")
+                    if options.ocr is OcrMode.ALWAYS
+                    else _text_layer(page, number, width, height, options.lang)
                 )
             finally:
                 page.close()
@@ -218,7 +225,20 @@ def _render_dpi(width: float, height: float, options: Options) -> float:
     return dpi
 
 
-def _text_layer(page: Any, number: int, width: float, height: float) -> tuple[PageText | None, str]:
+def _is_junk(visible: str, words: Sequence[str], lang: str) -> bool:
+    """True when a text layer's characters are not the page's text (see the thresholds)."""
+    letters = sum(1 for ch in visible if ch.isalpha())
+    if letters < _MIN_LETTER_SHARE * len(visible):
+        return True
+    if "eng" in lang.split("+") and len(words) >= _MIN_WORDS_FOR_LANGUAGE_CHECK:
+        common = sum(1 for w in words if w.strip(".,;:()").lower() in _COMMON_ENGLISH)
+        return common < _MIN_COMMON_WORD_SHARE * len(words)
+    return False
+
+
+def _text_layer(
+    page: Any, number: int, width: float, height: float, lang: str = "eng"
+) -> tuple[PageText | None, str]:
     """The page's text layer and a verdict: ``good``, ``sparse``, ``junk`` or ``none``."""
     try:
         raw_words = _pdfium_words(page, height)
@@ -228,9 +248,7 @@ def _text_layer(page: Any, number: int, width: float, height: float) -> tuple[Pa
     visible = "".join(w["text"] for w in raw_words)
     if not visible:
         return None, "none"
-    cid_chars = sum(len(m) for m in _CID.findall(visible))
-    letters = sum(1 for ch in _CID.sub("", visible) if ch.isalpha())
-    if cid_chars > _MAX_CID_SHARE * len(visible) or letters < _MIN_LETTER_SHARE * len(visible):
+    if _is_junk(visible, [w["text"] for w in raw_words], lang):
         return None, "junk"
     lines = _group_lines(raw_words)
     text, words = _layout(lines)
@@ -565,8 +583,12 @@ def _run_ocr(
         for job in job_list:  # one page (or --ocr-jobs 1): don't pay for a pool
             yield run(job)
         return
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ocr") as pool:
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ocr")
+    try:
         yield from pool.map(run, job_list)
+    finally:
+        # On Ctrl-C or an error, drop the queued pages instead of OCRing them all first.
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _ocr_page_text(
