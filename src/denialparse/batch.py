@@ -1104,13 +1104,15 @@ class _DaskBackend:
                 "dask.distributed is not installed; pip install 'dask[distributed]'",
                 code="missing_dask",
             ) from exc
+        unreachable = SchedulerError(
+            f"can't reach the Dask scheduler at {address}; start it (dask scheduler) or "
+            "check --scheduler"
+        )
+        _probe_tcp(address, unreachable)
         try:
             self._client = Client(address, timeout="10s", set_as_default=False)
         except (OSError, TimeoutError, ValueError) as exc:
-            raise SchedulerError(
-                f"can't reach the Dask scheduler at {address}; start it (dask scheduler) or "
-                "check --scheduler"
-            ) from exc
+            raise unreachable from exc
         self._processor = processor
         self._executor = self._client.get_executor(pure=False)
         threads = sum(self._client.nthreads().values()) or 1
@@ -1132,6 +1134,21 @@ class _DaskBackend:
             self._executor.shutdown(wait=wait)
         with contextlib.suppress(Exception):
             self._client.close()
+
+
+def _probe_tcp(address: str, error: SchedulerError) -> None:
+    """Fail in a second, not after Dask's connect timeout, when nothing listens there."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(address if "://" in address else f"tcp://{address}")
+    if parts.scheme != "tcp" or not parts.hostname or not parts.port:
+        return  # tls://, inproc://…: let Dask judge
+    try:
+        with socket.create_connection((parts.hostname, parts.port), timeout=3):
+            pass
+    except OSError as exc:
+        raise error from exc
 
 
 def _dask_warm_up(processor: LetterProcessor, options: Options) -> None:
@@ -1378,11 +1395,16 @@ def _check_dirs(in_dir: Path, out_dir: Path) -> None:
         ) from exc
 
 
+# Temp files of a killed run: ours (``.dptmp``) and the renderer's (``.appeal.docx.*.tmp``).
+_SWEEP_PREFIXES = tuple(f".{n}." for n in (APPEAL_NAME, RESULT_NAME, MANIFEST_CSV, MANIFEST_JSONL))
+
+
 def _sweep_temp_files(out_dir: Path) -> None:
-    """Remove temp files a killed run left behind (ours only: hidden, ``.dptmp`` suffix)."""
+    """Remove temporary files a killed run left behind (only names only we would create)."""
     for dirpath, _dirs, files in os.walk(out_dir):
         for name in files:
-            if name.startswith(".") and name.endswith(TMP_SUFFIX):
+            ours = name.startswith(".") and name.endswith(TMP_SUFFIX)
+            if ours or (name.startswith(_SWEEP_PREFIXES) and name.endswith(".tmp")):
                 with contextlib.suppress(OSError):
                     os.unlink(Path(dirpath) / name)
 
@@ -1451,7 +1473,10 @@ class _Engine:
             if watch and not self.stop.is_set() and now >= next_scan:
                 self._take(self._scan(settle))
                 next_scan = now + poll
-            if now - self._last_manifest >= MANIFEST_EVERY_S:
+            # Periodically while busy (a crash leaves a usable manifest), and as soon as the
+            # queue drains (watch mode: the manifest is current while waiting for letters).
+            drained = not (self.inflight or self.pending or self.suspects)
+            if drained or now - self._last_manifest >= MANIFEST_EVERY_S:
                 self.state.write_manifest()
                 self._last_manifest = now
 

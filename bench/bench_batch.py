@@ -1,0 +1,172 @@
+"""Benchmark the mailroom batch: throughput with --jobs 1 vs 2, peak memory per worker.
+
+Makes N one-page 300-dpi scans (PNG, rendered with Pillow from the samples' ``letter.txt``, each
+letter different so none is a duplicate), then runs ``run_batch`` on them once per ``--jobs``
+value, each time into a fresh OUT_DIR, with the real pipeline (OCR, extraction, appeal).
+
+Reported per run: wall time (including the pool start and each worker loading the pipeline),
+letters per minute, the speed-up over the first run, and peak RSS (``VmHWM`` from
+``/proc/<pid>/status``, sampled every 0.1 s) of the worker processes and of tesseract.
+
+Usage::
+
+    OMP_THREAD_LIMIT=1 .venv/bin/python bench/bench_batch.py [--letters 8] [--jobs 1 2] [--json]
+
+Goals (issue 5): speed-up with 2 jobs >= 1.6x on 2 cores; peak RSS per worker < 600 MB.
+Run it on a quiet machine: other load makes both numbers worse.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import textwrap
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+FONT_CANDIDATES = (
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
+)
+
+
+def make_scans(folder: Path, n: int) -> list[Path]:
+    """Render ``n`` different one-page 300-dpi letter scans into ``folder``."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    texts = sorted(SAMPLES.glob("*/letter.txt"))
+    if not texts:
+        raise SystemExit(f"no samples/*/letter.txt under {SAMPLES}")
+    font_path = next((f for f in FONT_CANDIDATES if Path(f).is_file()), None)
+    font = (
+        ImageFont.truetype(font_path, 40) if font_path else ImageFont.load_default(size=40)
+    )
+    out = []
+    for i in range(n):
+        src = texts[i % len(texts)]
+        lines: list[str] = []
+        for para in src.read_text(encoding="utf-8").splitlines():
+            lines += textwrap.wrap(para, 95) or [""]
+        if i >= len(texts):  # more letters than samples: make the copy differ (no duplicate)
+            lines.insert(0, f"Batch copy {i}")
+        page = Image.new("L", (2550, 3300), 255)  # US Letter at 300 dpi
+        draw = ImageDraw.Draw(page)
+        y = 150
+        for line in lines[:62]:
+            draw.text((150, y), line, font=font, fill=0)
+            y += 50
+        path = folder / f"{i:02d}_{src.parent.name}.png"
+        page.save(path, dpi=(300, 300))
+        out.append(path)
+    return out
+
+
+class PeakSampler:
+    """Samples VmHWM of every descendant process: workers (python) and tesseract."""
+
+    def __init__(self) -> None:
+        self.peaks: dict[int, tuple[str, int]] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> PeakSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        import psutil
+
+        me = psutil.Process()
+        while not self._stop.is_set():
+            for child in me.children(recursive=True):
+                hwm = _vm_hwm_kb(child.pid)
+                if hwm is None:
+                    continue
+                try:
+                    name = child.name()
+                except psutil.Error:
+                    continue
+                old = self.peaks.get(child.pid, (name, 0))[1]
+                self.peaks[child.pid] = (name, max(old, hwm))
+            self._stop.wait(0.1)
+
+    def peak_mb(self, kind: str) -> float | None:
+        values = [
+            kb
+            for name, kb in self.peaks.values()
+            if (kind == "tesseract") == name.startswith("tesseract")
+        ]
+        return round(max(values) / 1024, 1) if values else None
+
+
+def _vm_hwm_kb(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+def run_once(in_dir: Path, out_dir: Path, jobs: int) -> dict[str, Any]:
+    """One batch run; returns the numbers."""
+    from denialparse.batch import run_batch
+
+    with PeakSampler() as sampler:
+        started = time.perf_counter()
+        summary = run_batch(in_dir, out_dir, jobs=jobs, progress=False)
+        wall = time.perf_counter() - started
+    return {
+        "jobs": jobs,
+        "letters": summary.processed,
+        "failed": summary.failed,
+        "wall_s": round(wall, 2),
+        "letters_per_min": round(summary.processed / wall * 60, 1),
+        "peak_worker_rss_mb": sampler.peak_mb("python"),
+        "peak_tesseract_rss_mb": sampler.peak_mb("tesseract"),
+    }
+
+
+def main() -> None:
+    """Make the scans, run the batch per --jobs value, print the table (or JSON)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--letters", type=int, default=8)
+    parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    with tempfile.TemporaryDirectory(prefix="bench_batch.") as tmp:
+        in_dir = Path(tmp) / "in"
+        in_dir.mkdir()
+        make_scans(in_dir, args.letters)
+        runs = [run_once(in_dir, Path(tmp) / f"out{j}_{k}", j) for k, j in enumerate(args.jobs)]
+    base = runs[0]["wall_s"]
+    for r in runs:
+        r["speedup"] = round(base / r["wall_s"], 2) if r["wall_s"] else None
+    if args.json:
+        print(json.dumps({"cpus": os.cpu_count(), "load": os.getloadavg(), "runs": runs}, indent=2))
+        return
+    print(f"{args.letters} one-page 300-dpi scans; {os.cpu_count()} CPUs; "
+          f"load average {os.getloadavg()[0]:.1f}")
+    print(f"{'jobs':>4} {'wall s':>7} {'letters/min':>11} {'speed-up':>8} "
+          f"{'worker MB':>9} {'tesseract MB':>12} {'failed':>6}")
+    for r in runs:
+        print(f"{r['jobs']:>4} {r['wall_s']:>7} {r['letters_per_min']:>11} {r['speedup']:>8} "
+              f"{r['peak_worker_rss_mb']!s:>9} {r['peak_tesseract_rss_mb']!s:>12} {r['failed']:>6}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
