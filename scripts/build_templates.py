@@ -840,6 +840,12 @@ def timely_filing(doc: DocxDocument) -> None:
     """Usually won with proof of timely submission (B9)."""
     para(
         doc,
+        "[Before sending: a timely-filing denial is usually reversed only with proof that the "
+        "claim was submitted in time (clearinghouse acceptance and payer acknowledgement "
+        "reports). Attach them; without such proof, an appeal rarely succeeds.]",
+    )
+    para(
+        doc,
         "The claim for {{ claim.therapy }} on {{ claim.service_date }} was denied as filed "
         "late. It was filed on time, or the delay was not the practice's doing:",
     )
@@ -902,7 +908,6 @@ def build_argument(name: str) -> DocxDocument:
     """The argument template for one denial type."""
     doc = new_document()
     ARGUMENTS[name](doc)
-    # Document() starts with no paragraphs but python-docx adds none either; nothing to strip.
     return doc
 
 

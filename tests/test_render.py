@@ -506,6 +506,15 @@ def test_uncertain_fields_get_a_comment_saying_where_they_came_from(tmp_path: Pa
     assert all("patient" not in c for c in comments)
 
 
+def test_a_doubtful_payer_gets_one_comment_although_printed_twice(tmp_path: Path) -> None:
+    result = make_result(payer=fv("Cigna", 0.4, raw="Cigna Healthcare of Texas, Inc."))
+    out = tmp_path / "appeal.docx"
+    render.render_appeal(result, out, today=TODAY)
+    notes = [c.text for c in Document(str(out)).comments]
+    assert len(notes) == 1 and "health plan's name" in notes[0]
+    assert list(_comment_anchors(out).values()) == ["Cigna Healthcare of Texas, Inc."]
+
+
 def test_confident_letter_has_no_comments(tmp_path: Path) -> None:
     _, doc = render_to(tmp_path, make_result())
     assert list(doc.comments) == []

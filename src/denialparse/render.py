@@ -516,7 +516,7 @@ class _Builder:
 
     result: LetterResult
     reviews: _Reviews = field(default_factory=_Reviews)
-    _marked: dict[str, str] = field(default_factory=dict)
+    _marked: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def _page_source(self, page: int) -> TextSource | None:
         if self.result.text is None:
@@ -555,11 +555,13 @@ class _Builder:
         if name in ("letter_date", "service_date"):
             text = _format_date(text)
         if self._needs_comment(name, fv):
-            # One comment per field (on its first appearance); later copies keep the same mark.
-            key = f"{name}:{text}"
-            if key not in self._marked:
-                self._marked[key] = self.reviews.mark(text, self._comment_for(name, fv))
-            return self._marked[key]
+            # One comment per field, on its first appearance: every copy of the value carries
+            # the same mark, and a second form of it (the payer's brand next to its printed
+            # name) carries none.
+            if name not in self._marked:
+                self._marked[name] = (text, self.reviews.mark(text, self._comment_for(name, fv)))
+            first_text, marked = self._marked[name]
+            return marked if first_text == text else text
         return text
 
     def plan_type(self) -> PlanType:
