@@ -451,3 +451,7 @@ def test_blank_detection() -> None:
 
     assert ocr.is_blank(Image.new("L", (1700, 2200), 255))
     assert not ocr.is_blank(draw_page(PAGE_ONE))
+    # One short line on a whole 300-dpi page is not blank: it must be read.
+    one_line = Image.new("L", (2550, 3300), 255)
+    one_line.paste(draw_page(["Page 2 of 2"], size=(1700, 200)), (300, 300))  # 8-pt at 300 dpi
+    assert not ocr.is_blank(one_line)
