@@ -161,7 +161,7 @@ def cli_path() -> str:
 
 
 def shell_minimum(pdf: Path, work: Path) -> None:
-    """pdftoppm -r 300, then tesseract per page, one after the other, single-threaded."""
+    """Run `pdftoppm -r 300`, then `tesseract` per page, one after the other, single-threaded."""
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
     for old in work.glob("page*"):
         old.unlink()
@@ -177,7 +177,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     for tool in ("pdftoppm", "tesseract"):
         if not shutil.which(tool):
-            raise SystemExit(f"{tool} is not installed: sudo apt-get install poppler-utils tesseract-ocr")
+            raise SystemExit(
+                f"{tool} is not installed: sudo apt-get install poppler-utils tesseract-ocr"
+            )
 
     tmp = tempfile.TemporaryDirectory(prefix="bench-extract-")
     root = args.keep or Path(tmp.name)
@@ -207,12 +209,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     cli_digital = statistics.median(
         timed(lambda: run([cli, "extract", str(digital), "--json"], env=env)) for _ in range(5)
     )
-    rows.append(("(b) extract, born-digital PDF (CLI)", f"{cli_digital:.2f} s", "< 1.5 s", _ok(cli_digital < 1.5)))
+    rows.append(
+        (
+            "(b) extract, born-digital PDF (CLI)",
+            f"{cli_digital:.2f} s",
+            "< 1.5 s",
+            _ok(cli_digital < 1.5),
+        )
+    )
     from denialparse.api import process_letter
 
     process_letter(digital)  # load the pipeline once
     warm = statistics.median(timed(lambda: process_letter(digital)) for _ in range(20))
-    rows.append(("(b) process_letter, pipeline loaded", f"{warm * 1000:.0f} ms", "< 100 ms", _ok(warm < 0.1)))
+    rows.append(
+        (
+            "(b) process_letter, pipeline loaded",
+            f"{warm * 1000:.0f} ms",
+            "< 100 ms",
+            _ok(warm < 0.1),
+        )
+    )
 
     # (c) --help: the import cost every command pays.
     help_time = statistics.median(timed(lambda: run([cli, "--help"], env=env)) for _ in range(5))

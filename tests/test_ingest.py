@@ -122,7 +122,9 @@ def test_input_file_is_not_modified(tmp_path: Path) -> None:
     assert (pdf.read_bytes(), pdf.stat().st_mtime_ns) == before
 
 
-def test_text_layer_words_point_into_page_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_text_layer_words_point_into_page_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def no_ocr(*args: object, **kwargs: object) -> None:
         raise AssertionError("a born-digital page must not be OCRed")
 
@@ -153,7 +155,8 @@ def test_text_layer_words_point_into_page_text(tmp_path: Path, monkeypatch: pyte
 
 def test_junk_text_layer_page_is_flagged_not_used(tmp_path: Path) -> None:
     pdf = make_text_pdf(
-        tmp_path / "letter.pdf", [LETTER_LINES, ["#### %%%% $$$$ 1234 5678 @@@@ !!!! ---- ==== ++++"]]
+        tmp_path / "letter.pdf",
+        [LETTER_LINES, ["#### %%%% $$$$ 1234 5678 @@@@ !!!! ---- ==== ++++"]],
     )
     letter = read_text(load_document(pdf, Options()), Options(ocr=OcrMode.NEVER))
     assert letter.pages[1].text == ""

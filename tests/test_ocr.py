@@ -9,7 +9,6 @@ OCRs in well under a minute.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -67,7 +66,7 @@ def draw_page(lines: list[str], size: tuple[int, int] = (1700, 700)):  # type: i
 
 def member_id_box_px() -> tuple[float, float, float, float]:
     """Where ``MEMBER_ID`` was drawn on ``draw_page(PAGE_ONE)``, in pixels."""
-    from PIL import ImageDraw, Image
+    from PIL import Image, ImageDraw
 
     draw = ImageDraw.Draw(Image.new("L", (10, 10)))
     x = LEFT + _font().getlength("Member ID: ")
@@ -75,8 +74,12 @@ def member_id_box_px() -> tuple[float, float, float, float]:
     return (float(box[0]), float(box[1]), float(box[2]), float(box[3]))
 
 
-def image_pdf(path: Path, pages: list[object], text_pages: dict[int, list[str]] | None = None,
-              stamp: str | None = None) -> Path:
+def image_pdf(
+    path: Path,
+    pages: list[object],
+    text_pages: dict[int, list[str]] | None = None,
+    stamp: str | None = None,
+) -> Path:
     """A PDF of page images (200 dpi, top of a US-letter page); ``text_pages`` are born-digital."""
     from reportlab.lib.pagesizes import letter
     from reportlab.lib.utils import ImageReader
@@ -193,7 +196,9 @@ def fax_tiff(path: Path, ydpi: int, blank_second: bool = False) -> Path:
     frames = []
     for lines in (PAGE_ONE, [] if blank_second else PAGE_TWO):
         upright = draw_page(lines, size=(1734, 700))  # drawn at ~204 dpi square
-        squashed = upright.resize((upright.width, round(upright.height * ydpi / 204)), Image.BILINEAR)
+        squashed = upright.resize(
+            (upright.width, round(upright.height * ydpi / 204)), Image.BILINEAR
+        )
         frames.append(squashed.point(lambda v: 255 if v > 140 else 0).convert("1"))
     frames[0].save(
         path, save_all=True, append_images=frames[1:], compression="group4", dpi=(204, ydpi)
@@ -303,16 +308,25 @@ def test_noisy_phone_photo_with_exif_rotation(tmp_path: Path) -> None:
 
 def _words(texts: list[str], conf: float) -> list[OcrWord]:
     return [
-        OcrWord(text=t, box=(10.0 * i, 10.0, 10.0 * i + 8, 20.0), confidence=conf, block=1, par=1, line=1)
+        OcrWord(
+            text=t,
+            box=(10.0 * i, 10.0, 10.0 * i + 8, 20.0),
+            confidence=conf,
+            block=1,
+            par=1,
+            line=1,
+        )
         for i, t in enumerate(texts)
     ]
 
 
 @pytest.fixture
 def fake_engine(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, object]]:
-    """tesseract stand-in: no binary, OSD says upright; tests set ``behaviour``."""
+    """A tesseract stand-in: no binary, OSD says upright; tests set ``behaviour``."""
     calls: list[dict[str, object]] = []
-    monkeypatch.setattr(ocr, "tesseract_status", lambda lang="eng": {"version": "5", "langs": ["eng"], "osd": True})
+    monkeypatch.setattr(
+        ocr, "tesseract_status", lambda lang="eng": {"version": "5", "langs": ["eng"], "osd": True}
+    )
     monkeypatch.setattr(ocr, "detect_orientation", lambda img, dpi=None, lang="eng": 0)
     return calls
 
@@ -325,7 +339,9 @@ def _scan_png(tmp_path: Path) -> Path:
 def test_low_confidence_first_pass_is_retried_with_clean_up(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_engine: list[dict[str, object]]
 ) -> None:
-    def engine(img: object, *, lang: str, dpi: float | None, psm: int = 3, config: tuple[str, ...] = ()) -> list[OcrWord]:
+    def engine(
+        img: object, *, lang: str, dpi: float | None, psm: int = 3, config: tuple[str, ...] = ()
+    ) -> list[OcrWord]:
         fake_engine.append({"config": list(config), "dpi": dpi})
         if "thresholding_method=2" in config:
             return _words(["Member", "ID:", MEMBER_ID], 0.93)

@@ -164,7 +164,9 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
     if not stat.S_ISREG(st.st_mode):
         raise InputFileError(f"{path}: is not a regular file: pass a letter file", code="not_file")
     if st.st_size == 0:
-        raise InputFileError(f"{path}: the file is empty (0 bytes): rescan or re-save it", code="empty")
+        raise InputFileError(
+            f"{path}: the file is empty (0 bytes): rescan or re-save it", code="empty"
+        )
     if st.st_size > max_bytes:
         raise LimitExceededError(
             f"{path}: {st.st_size} bytes is over the limit of {max_bytes}: "
@@ -186,7 +188,9 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
     if len(data) > max_bytes:  # grew while we looked
         raise LimitExceededError(f"{path}: over the limit of {max_bytes} bytes: split the file")
     if not data:
-        raise InputFileError(f"{path}: the file is empty (0 bytes): rescan or re-save it", code="empty")
+        raise InputFileError(
+            f"{path}: the file is empty (0 bytes): rescan or re-save it", code="empty"
+        )
     return data
 
 
@@ -224,7 +228,7 @@ def _describe_unsupported(data: bytes) -> str:
 
 
 def decode_text(data: bytes) -> str | None:
-    """Decode a plain-text letter, or None when the bytes don't look like text.
+    r"""Decode a plain-text letter, or None when the bytes don't look like text.
 
     UTF-8 (with or without BOM) first, UTF-16 only with a BOM, then latin-1 (old fax-server
     exports). Text means: no NUL bytes (after a UTF-16 decode) and mostly printable characters.
@@ -233,7 +237,7 @@ def decode_text(data: bytes) -> str | None:
         data: the file's bytes.
 
     Returns:
-        The text with ``\\r\\n`` normalised to ``\\n``, or None.
+        The text with ``\r\n`` normalised to ``\n``, or None.
     """
     text: str | None = None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -311,7 +315,9 @@ def _check_pdf(path: Path, data: bytes, max_pages: int) -> int:
         pdf.close()
 
 
-def _check_image(path: Path, data: bytes, options: Options) -> tuple[tuple[float, float] | None, ...]:
+def _check_image(
+    path: Path, data: bytes, options: Options
+) -> tuple[tuple[float, float] | None, ...]:
     """Check every frame's header size before decoding it, then decode it to catch truncation.
 
     Returns:
@@ -403,7 +409,9 @@ def _check_pixels(path: Path, img: Image.Image, frame: int, options: Options) ->
     width, height = img.size
     where = f" (page {frame + 1})" if frame else ""
     if width <= 0 or height <= 0:
-        raise InputFileError(f"{path}: the image has no pixels{where}: rescan it", code="corrupt_image")
+        raise InputFileError(
+            f"{path}: the image has no pixels{where}: rescan it", code="corrupt_image"
+        )
     if max(width, height) > options.max_image_side:
         raise LimitExceededError(
             f"{path}: the image is {width}x{height} pixels{where}, over the "
@@ -429,4 +437,3 @@ def _image_dpi(img: Image.Image) -> tuple[float, float] | None:
     if not (100 <= x <= 1200 and 50 <= y <= 1200):
         return None
     return (x, y)
-

@@ -185,7 +185,7 @@ def _child_env() -> dict[str, str]:
 def _run(args: Sequence[str], *, stdin: bytes | None = None, timeout: float) -> bytes:
     """Run a command, return stdout; raise OcrFailedError with stderr's last line on failure."""
     try:
-        proc = subprocess.run(  # noqa: S603 - fixed argv, no shell
+        proc = subprocess.run(
             list(args),
             input=stdin,
             capture_output=True,
@@ -316,7 +316,9 @@ def _downscale_for_osd(img: Image.Image) -> tuple[Image.Image, float]:
     if img.width <= 1800:
         return img, 1.0
     factor = 0.5
-    return img.resize((round(img.width * factor), round(img.height * factor)), PILImage.BILINEAR), factor
+    return img.resize(
+        (round(img.width * factor), round(img.height * factor)), PILImage.BILINEAR
+    ), factor
 
 
 # --------------------------------------------------------------------------------------------
@@ -522,7 +524,9 @@ def estimate_skew(gray: Image.Image) -> float:
         return 0.0
 
     def sharpness(angle: float) -> float:
-        rows = np.asarray(ink.rotate(angle, resample=PILImage.NEAREST), dtype=np.float64).sum(axis=1)
+        rows = np.asarray(ink.rotate(angle, resample=PILImage.NEAREST), dtype=np.float64).sum(
+            axis=1
+        )
         return float(np.square(np.diff(rows)).sum())
 
     coarse = [a / 2 for a in range(int(-_MAX_SKEW * 2), int(_MAX_SKEW * 2) + 1)]

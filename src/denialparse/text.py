@@ -1,9 +1,9 @@
-"""Text per page: the PDF text layer where it is real, OCR where it is not, plain text as is.
+r"""Text per page: the PDF text layer where it is real, OCR where it is not, plain text as is.
 
 Every page ends up as a ``PageText`` whose ``words`` point into its ``text`` (``Word.start/end``)
 and onto the page (``Word.bbox``: PDF points, top-left origin, for PDFs; pixels of the input
 file for images). Text layer and OCR pages are laid out the same way (words joined by one space,
-lines by ``\\n``, paragraphs by a blank line), so the rules and the model downstream see one
+lines by ``\n``, paragraphs by a blank line), so the rules and the model downstream see one
 shape of text whatever the source (style.md: tuned on one extractor, broken on another).
 
 A page that yields nothing, or only at low confidence, is never a silent blank: it gets a
@@ -44,8 +44,41 @@ _MIN_LETTER_SHARE = 0.5
 _MIN_WORDS_FOR_LANGUAGE_CHECK = 30
 _MIN_COMMON_WORD_SHARE = 0.02
 _COMMON_ENGLISH = frozenset(
-    "the of and to a in is for you your this that be are on or with we not by as it at from "
-    "have has was will may our an if please".split()
+    [
+        "the",
+        "of",
+        "and",
+        "to",
+        "a",
+        "in",
+        "is",
+        "for",
+        "you",
+        "your",
+        "this",
+        "that",
+        "be",
+        "are",
+        "on",
+        "or",
+        "with",
+        "we",
+        "not",
+        "by",
+        "as",
+        "it",
+        "at",
+        "from",
+        "have",
+        "has",
+        "was",
+        "will",
+        "may",
+        "our",
+        "an",
+        "if",
+        "please",
+    ]
 )
 # A layer this thin on a page that is mostly picture is a fax header or a page stamp over a
 # scan: OCR the page and keep whichever reads far more.
@@ -153,8 +186,9 @@ def _pdf_text(doc: SourceDocument, options: Options) -> LetterText:
                 page.close()
             if options.ocr is OcrMode.ALWAYS:
                 needs_ocr.append((number, None, width, height))
-            elif verdict == "good" or (verdict == "sparse" and options.ocr is OcrMode.NEVER):
-                assert layer is not None
+            elif layer is not None and (
+                verdict == "good" or (verdict == "sparse" and options.ocr is OcrMode.NEVER)
+            ):
                 pages[number] = layer
             elif options.ocr is OcrMode.NEVER:
                 pages[number] = PageText(
@@ -220,8 +254,12 @@ def _render_dpi(width: float, height: float, options: Options) -> float:
     dpi = min(dpi, (options.max_image_pixels / (w_in * h_in)) ** 0.5)
     if dpi < options.dpi:
         dpi = int(dpi * 100) / 100  # round down: the bitmap must not end a pixel over
-        log.warning("a %.0f x %.0f pt page is rendered at %.0f dpi to stay in the pixel limits",
-                    width, height, dpi)
+        log.warning(
+            "a %.0f x %.0f pt page is rendered at %.0f dpi to stay in the pixel limits",
+            width,
+            height,
+            dpi,
+        )
     return dpi
 
 
@@ -240,9 +278,11 @@ def _text_layer(
     page: Any, number: int, width: float, height: float, lang: str = "eng"
 ) -> tuple[PageText | None, str]:
     """The page's text layer and a verdict: ``good``, ``sparse``, ``junk`` or ``none``."""
+    import pypdfium2 as pdfium
+
     try:
         raw_words = _pdfium_words(page, height)
-    except Exception:  # a broken content stream: the page image may still be readable
+    except (pdfium.PdfiumError, OSError, ValueError):  # a broken content stream: OCR may read it
         log.warning("page %d: the text layer can't be read; OCR it", number)
         return None, "junk"
     visible = "".join(w["text"] for w in raw_words)
@@ -329,9 +369,7 @@ def _looks_scanned(page: Any, area: float) -> bool:
         return False
     image_area = 0.0
     paths = 0
-    for obj in page.get_objects(
-        filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_PATH]
-    ):
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_PATH]):
         if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
             left, bottom, right, top = obj.get_pos()
             image_area += max(0.0, right - left) * max(0.0, top - bottom)
@@ -348,8 +386,10 @@ class _LineWord:
 
 
 def _group_lines(raw_words: Sequence[dict[str, Any]]) -> list[list[_LineWord]]:
-    """Cut stream-ordered words into lines: a word that jumps back left or off the
-    current line's band starts a new line."""
+    """Cut stream-ordered words into lines.
+
+    A word that jumps back left, or lies off the current line's band, starts a new line.
+    """
     lines: list[list[_LineWord]] = []
     current: list[_LineWord] = []
     band: tuple[float, float] = (0.0, 0.0)
@@ -453,9 +493,9 @@ def _frame_loader(
 ) -> Callable[[], Image.Image]:
     """A loader for frame ``index``: upright (EXIF), 8-bit gray, square pixels.
 
-    Each call opens its own PIL image, so workers don't share a file position. The loaded image
-    carries ``info["denialparse_scale"]`` (factors back to file pixels) and ``denialparse_size`` (the
-    file's upright width and height) for the page's coordinates.
+    Each call opens its own PIL image, so workers don't share a file position. The loaded
+    image carries ``info["denialparse_scale"]`` (factors back to file pixels) and
+    ``info["denialparse_size"]`` (the file's upright width and height) for page coordinates.
     """
 
     def load() -> Image.Image:
@@ -519,9 +559,7 @@ def _square_dpi(dpi: tuple[float, float] | None) -> float | None:
     return max(dpi) if dpi else None
 
 
-def _square_pixels(
-    gray: Image.Image, dpi: tuple[float, float]
-) -> tuple[Image.Image, float, float]:
+def _square_pixels(gray: Image.Image, dpi: tuple[float, float]) -> tuple[Image.Image, float, float]:
     """Resample a fax page with non-square pixels (204x196, 204x98 dpi) to square pixels.
 
     Tesseract assumes square pixels: a 204x98 "standard" fax read as is has letters squashed
@@ -614,7 +652,9 @@ def _ocr_page_text(
             key = line_key
         x0, y0, x1, y1 = w.box
         lines[-1].append(
-            _LineWord(text=w.text, box=(x0 * sx, y0 * sy, x1 * sx, y1 * sy), confidence=w.confidence)
+            _LineWord(
+                text=w.text, box=(x0 * sx, y0 * sy, x1 * sx, y1 * sy), confidence=w.confidence
+            )
         )
     text, words = _layout(lines, starts)
     page = PageText(
@@ -628,7 +668,9 @@ def _ocr_page_text(
         height=size[1],
     )
     layer = job.layer
-    if layer is not None and len(_visible(page.text)) < _OCR_WINS_FACTOR * len(_visible(layer.text)):
+    if layer is not None and len(_visible(page.text)) < _OCR_WINS_FACTOR * len(
+        _visible(layer.text)
+    ):
         # The thin text layer was all there was to read; OCR found nothing more.
         return layer, []
     errors: list[StageError] = []
@@ -687,7 +729,9 @@ def _letter(pages: dict[int, PageText], errors: list[StageError]) -> LetterText:
         source = TextSource.TEXT_LAYER
     else:
         source = TextSource.MIXED
-    confs = [p.confidence for p in ordered if p.source is TextSource.OCR and p.confidence is not None]
+    confs = [
+        p.confidence for p in ordered if p.source is TextSource.OCR and p.confidence is not None
+    ]
     mean = round(sum(confs) / len(confs), 4) if confs else None
     errors = sorted(errors, key=lambda e: (e.page or 0, e.code))
     return LetterText(pages=ordered, source=source, mean_confidence=mean, errors=errors)
