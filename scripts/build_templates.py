@@ -911,8 +911,59 @@ def build_argument(name: str) -> DocxDocument:
     return doc
 
 
+# Child order the OOXML schema requires (ECMA-376 part 1, CT_PPr / CT_TblPr / CT_TcPr /
+# CT_RPr). Word refuses files that break it; LibreOffice doesn't care, so only a check catches
+# it. python-docx and the raw elements added above don't always insert in order, hence the sort.
+# fmt: off
+PROPERTY_ORDER: dict[str, tuple[str, ...]] = {
+    "pPr": (
+        "pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl",
+        "numPr", "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens",
+        "kinsoku", "wordWrap", "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN",
+        "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind", "contextualSpacing",
+        "mirrorIndents", "suppressOverlap", "jc", "textDirection", "textAlignment",
+        "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange",
+    ),
+    "tblPr": (
+        "tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize",
+        "tblStyleColBandSize", "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd",
+        "tblLayout", "tblCellMar", "tblLook", "tblCaption", "tblDescription", "tblPrChange",
+    ),
+    "tcPr": (
+        "cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap",
+        "tcMar", "textDirection", "tcFitText", "vAlign", "hideMark", "headers", "cellIns",
+        "cellDel", "cellMerge", "tcPrChange",
+    ),
+    "rPr": (
+        "rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike",
+        "outline", "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish",
+        "webHidden", "color", "spacing", "w", "kern", "position", "sz", "szCs", "highlight",
+        "u", "effect", "bdr", "shd", "fitText", "vertAlign", "rtl", "cs", "em", "lang",
+        "eastAsianLayout", "specVanish", "oMath", "rPrChange",
+    ),
+}
+# fmt: on
+
+
+def fix_property_order(doc: DocxDocument) -> None:
+    """Sort the children of every pPr/tblPr/tcPr/rPr into schema order (stable)."""
+    roots = [doc.element.body, doc.styles.element]
+    roots += [s.footer._element for s in doc.sections] + [s.header._element for s in doc.sections]
+    for root in roots:
+        for local, order in PROPERTY_ORDER.items():
+            rank = {qn(f"w:{t}"): i for i, t in enumerate(order)}
+            for el in root.iter(qn(f"w:{local}")):
+                children = list(el)
+                ordered = sorted(children, key=lambda c: rank.get(c.tag, len(rank)))
+                if ordered != children:
+                    for c in children:
+                        el.remove(c)
+                    el.extend(ordered)
+
+
 def save_reproducibly(doc: DocxDocument, path: Path) -> None:
     """Save with fixed zip timestamps, so an unchanged template rebuilds byte for byte."""
+    fix_property_order(doc)
     buf = io.BytesIO()
     doc.save(buf)
     buf.seek(0)

@@ -731,7 +731,7 @@ def test_committed_templates_match_the_build_script(tmp_path: Path) -> None:
         assert highlighted_texts(ours) == highlighted_texts(theirs), built.name
 
 
-def _build_templates(out: Path) -> None:
+def _build_script() -> Any:
     import importlib.util
 
     spec = importlib.util.spec_from_file_location(
@@ -740,7 +740,34 @@ def _build_templates(out: Path) -> None:
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    assert module.main(["--out", str(out)]) == 0
+    return module
+
+
+def _build_templates(out: Path) -> None:
+    assert _build_script().main(["--out", str(out)]) == 0
+
+
+@pytest.mark.parametrize("label", list(DenialType), ids=[d.value for d in DenialType])
+def test_rendered_properties_are_in_schema_order(
+    tmp_path: Path, label: DenialType, profile: PracticeProfile
+) -> None:
+    """Word rejects a file whose pPr/tblPr/tcPr/rPr children are out of schema order."""
+    order = _build_script().PROPERTY_ORDER
+    result = make_result(
+        label.value, "medicare_part_d", claim_id=None, therapy=fv("x\ty", 0.3), needs_review=["x"]
+    )
+    out = tmp_path / "a.docx"
+    render.render_appeal(result, out, profile=profile, today=TODAY)
+    with zipfile.ZipFile(out) as zf:
+        for name in zf.namelist():
+            if not (name.startswith("word/") and name.endswith(".xml")):
+                continue
+            root = etree.fromstring(zf.read(name))
+            for local, seq in order.items():
+                rank = {W + t: i for i, t in enumerate(seq)}
+                for el in root.iter(W + local):
+                    ranks = [rank[c.tag] for c in el if c.tag in rank]
+                    assert ranks == sorted(ranks), (name, local, [c.tag for c in el])
 
 
 # ---------------------------------------------------------------------------------------------
