@@ -27,7 +27,7 @@ import textwrap
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
@@ -45,9 +45,7 @@ def make_scans(folder: Path, n: int) -> list[Path]:
     if not texts:
         raise SystemExit(f"no samples/*/letter.txt under {SAMPLES}")
     font_path = next((f for f in FONT_CANDIDATES if Path(f).is_file()), None)
-    font = (
-        ImageFont.truetype(font_path, 40) if font_path else ImageFont.load_default(size=40)
-    )
+    font = ImageFont.truetype(font_path, 40) if font_path else ImageFont.load_default(size=40)
     out = []
     for i in range(n):
         src = texts[i % len(texts)]
@@ -76,7 +74,7 @@ class PeakSampler:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def __enter__(self) -> PeakSampler:
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 
@@ -159,13 +157,19 @@ def main() -> None:
     if args.json:
         print(json.dumps({"cpus": os.cpu_count(), "load": os.getloadavg(), "runs": runs}, indent=2))
         return
-    print(f"{args.letters} one-page 300-dpi scans; {os.cpu_count()} CPUs; "
-          f"load average {os.getloadavg()[0]:.1f}")
-    print(f"{'jobs':>4} {'wall s':>7} {'letters/min':>11} {'speed-up':>8} "
-          f"{'worker MB':>9} {'tesseract MB':>12} {'failed':>6}")
+    print(
+        f"{args.letters} one-page 300-dpi scans; {os.cpu_count()} CPUs; "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
+    print(
+        f"{'jobs':>4} {'wall s':>7} {'letters/min':>11} {'speed-up':>8} "
+        f"{'worker MB':>9} {'tesseract MB':>12} {'failed':>6}"
+    )
     for r in runs:
-        print(f"{r['jobs']:>4} {r['wall_s']:>7} {r['letters_per_min']:>11} {r['speedup']:>8} "
-              f"{r['peak_worker_rss_mb']!s:>9} {r['peak_tesseract_rss_mb']!s:>12} {r['failed']:>6}")
+        print(
+            f"{r['jobs']:>4} {r['wall_s']:>7} {r['letters_per_min']:>11} {r['speedup']:>8} "
+            f"{r['peak_worker_rss_mb']!s:>9} {r['peak_tesseract_rss_mb']!s:>12} {r['failed']:>6}"
+        )
 
 
 if __name__ == "__main__":

@@ -48,8 +48,8 @@ from denialparse.types import (
     AppealInfo,
     Deadline,
     DenialTypeResult,
-    FieldValue,
     Fields,
+    FieldValue,
     LetterResult,
     SourceInfo,
     Status,
@@ -109,7 +109,9 @@ class FakeProcessor:
         if action == "input":
             raise UnreadableLetterError("no page yielded any text; rescan the letter")
         if action == "dependency":
-            raise MissingDependencyError("tesseract is not installed; apt-get install tesseract-ocr")
+            raise MissingDependencyError(
+                "tesseract is not installed; apt-get install tesseract-ocr"
+            )
         if action == "crash":
             raise RuntimeError(f"boom: {text}")
         if action == "die":
@@ -118,7 +120,9 @@ class FakeProcessor:
         fields = Fields(
             payer=FieldValue(value=payer, raw=payer, confidence=0.9) if payer else None,
             letter_date=(
-                FieldValue(value=kv["date"], raw=kv["date"], confidence=0.9) if "date" in kv else None
+                FieldValue(value=kv["date"], raw=kv["date"], confidence=0.9)
+                if "date" in kv
+                else None
             ),
         )
         deadlines = [
@@ -184,8 +188,12 @@ def snapshot(root: Path) -> dict[str, Any]:
             if path.is_symlink():
                 snap[rel] = ("link", os.readlink(path))
             elif path.is_file():
-                snap[rel] = ("file", hashlib.sha256(path.read_bytes()).hexdigest(), st.st_mode,
-                             st.st_mtime_ns)
+                snap[rel] = (
+                    "file",
+                    hashlib.sha256(path.read_bytes()).hexdigest(),
+                    st.st_mode,
+                    st.st_mtime_ns,
+                )
             else:
                 snap[rel] = ("other", st.st_mode)
     return snap
@@ -317,7 +325,7 @@ def test_csv_cells_cannot_run_formulas(tmp_path: Path) -> None:
     write(inbox, "x.txt", letter(payer='=HYPERLINK("http://evil","x")'))
     out = tmp_path / "out"
     run(inbox, out, jobs=1)
-    assert read_csv(out / "manifest.csv")[0]["payer"] == "'=HYPERLINK(\"http://evil\",\"x\")"
+    assert read_csv(out / "manifest.csv")[0]["payer"] == '\'=HYPERLINK("http://evil","x")'
     assert read_jsonl(out / "manifest.jsonl")[0]["payer"] == '=HYPERLINK("http://evil","x")'
 
 
@@ -420,7 +428,9 @@ def test_deleted_outputs_are_redone(inbox: Path, tmp_path: Path) -> None:
 # ------------------------------------------------------------------------------------------------
 
 
-def test_bad_inputs_are_failed_rows_with_reasons(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bad_inputs_are_failed_rows_with_reasons(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     inbox = tmp_path / "in"
     outside = tmp_path / "outside"
     write(outside, "secret.txt", letter(payer="Outside"))
@@ -451,8 +461,15 @@ def test_bad_inputs_are_failed_rows_with_reasons(tmp_path: Path, monkeypatch: py
     assert snapshot(inbox) == before
     rows = by_path(read_jsonl(out / "manifest.jsonl"))
     assert set(rows) == {
-        "good.txt", "empty.pdf", "junk.bin", "locked.txt", "link_out.txt", "dirlink_out",
-        "link_in.txt", "broken.txt", "pipe.txt",
+        "good.txt",
+        "empty.pdf",
+        "junk.bin",
+        "locked.txt",
+        "link_out.txt",
+        "dirlink_out",
+        "link_in.txt",
+        "broken.txt",
+        "pipe.txt",
     }
     codes = {p: r["error_code"] for p, r in rows.items() if r["status"] == "failed"}
     assert codes == {
@@ -475,7 +492,9 @@ def test_bad_inputs_are_failed_rows_with_reasons(tmp_path: Path, monkeypatch: py
     assert "Outside" not in (out / "manifest.jsonl").read_text()
 
 
-def test_file_vanishing_mid_run_is_a_failed_row(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_file_vanishing_mid_run_is_a_failed_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     inbox = tmp_path / "in"
     write(inbox, "a.txt", letter(payer="Aetna"))
     write(inbox, "b.txt", letter(payer="Cigna"))
@@ -493,8 +512,10 @@ def test_file_vanishing_mid_run_is_a_failed_row(tmp_path: Path, monkeypatch: pyt
     assert summary.failures == [
         (
             "b.txt",
-            "the file vanished before it was processed (moved or deleted during the run); "
-            "put it back and rerun",
+            (
+                "the file vanished before it was processed (moved or deleted during the run); "
+                "put it back and rerun"
+            ),
         )
     ]
     assert summary.success == 1
@@ -570,8 +591,11 @@ def start_driver(tmp_path: Path, **args: Any) -> subprocess.Popen[str]:
     script.write_text(DRIVER.format(tests=str(TESTS)))
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
     return subprocess.Popen(
-        [sys.executable, str(script), json.dumps({k: str(v) if isinstance(v, Path) else v
-                                                    for k, v in args.items()})],
+        [
+            sys.executable,
+            str(script),
+            json.dumps({k: str(v) if isinstance(v, Path) else v for k, v in args.items()}),
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -630,7 +654,7 @@ def test_kill_9_mid_run_then_rerun_gives_the_same_outputs(tmp_path: Path) -> Non
     proc.communicate(timeout=10)
     assert 4 <= journal_lines(out) < 15
     # No orphan worker keeps writing after the batch died.
-    gone, alive = psutil.wait_procs(workers, timeout=10)
+    _gone, alive = psutil.wait_procs(workers, timeout=10)
     assert alive == []
     # Nothing visible is half-written: every result.json and both manifests parse.
     for path in out.rglob("result.json"):
@@ -767,10 +791,23 @@ def test_cli_watch_then_sigint_exits_130_with_manifest(tmp_path: Path) -> None:
     write(inbox, "one.txt", src[0].read_bytes())
     out = tmp_path / "out"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "denialparse", "batch", str(inbox), "-o", str(out), "--watch",
-         "--jobs", "1"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env=dict(os.environ, OMP_THREAD_LIMIT="1"), start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "denialparse",
+            "batch",
+            str(inbox),
+            "-o",
+            str(out),
+            "--watch",
+            "--jobs",
+            "1",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ, OMP_THREAD_LIMIT="1"),
+        start_new_session=True,
     )
     try:
         wait_for(lambda: journal_lines(out) == 1, timeout=60)
@@ -812,7 +849,10 @@ def test_dask_local_cluster(tmp_path: Path) -> None:
     run_batch(inbox, reference, jobs=2, progress=False)
     out = tmp_path / "out"
     with LocalCluster(
-        n_workers=2, processes=True, threads_per_worker=1, host="127.0.0.1",
+        n_workers=2,
+        processes=True,
+        threads_per_worker=1,
+        host="127.0.0.1",
         dashboard_address=None,
     ) as cluster:
         summary = run_batch(inbox, out, scheduler=cluster.scheduler_address, progress=False)
@@ -829,7 +869,11 @@ def test_unreachable_scheduler_is_a_dependency_error(inbox: Path, tmp_path: Path
 def test_run_letter_never_raises(tmp_path: Path) -> None:
     src = write(tmp_path, "x.txt", letter(**{"raise": "crash"}))
     job = batch.LetterJob(
-        src=str(src), rel="x.txt", sha256="abc", out_dir=str(tmp_path / "o"), output_dir="o",
+        src=str(src),
+        rel="x.txt",
+        sha256="abc",
+        out_dir=str(tmp_path / "o"),
+        output_dir="o",
         options=Options(),
     )
     outcome = batch.run_letter(job, FakeProcessor())

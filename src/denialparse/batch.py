@@ -37,7 +37,7 @@ import tempfile
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -256,9 +256,7 @@ def run_letter(job: LetterJob, processor: LetterProcessor | None = None) -> Lett
     )
 
 
-def _process_safely(
-    proc: LetterProcessor, src: Path, job: LetterJob
-) -> tuple[LetterResult, bool]:
+def _process_safely(proc: LetterProcessor, src: Path, job: LetterJob) -> tuple[LetterResult, bool]:
     """Run the pipeline; turn every exception into a failed result. Returns (result, retryable)."""
     try:
         result = proc.process(src, job.options)
@@ -268,7 +266,7 @@ def _process_safely(
         # An input verdict on these bytes repeats on a retry with the same options; anything
         # else (a missing dependency, a template) may be fixed by the user before the next run.
         return _failed(proc, src, job, exc), not isinstance(exc, InputFileError)
-    except Exception as exc:  # noqa: BLE001 - one bad letter must not stop the others
+    except Exception as exc:  # one bad letter must not stop the others
         if not src.exists():
             return _failed(proc, src, job, _vanished()), True
         log.warning("internal error while processing a letter: %s", type(exc).__name__)
@@ -290,7 +288,7 @@ def _render_safely(
         )
     except DenialParseError as exc:
         return _with_failure(result, "render", exc), True
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:  # an appeal that can't be rendered fails only this letter
         log.warning("internal error while rendering an appeal: %s", type(exc).__name__)
         log.debug("internal error", exc_info=True)
         return _with_failure(result, "render", _internal(exc)), True
@@ -354,9 +352,7 @@ def failed_letter_result(rel: str, sha256: str, error: DenialParseError) -> Lett
         A result with status ``failed``, every field null and one ``ingest`` error.
     """
     return LetterResult(
-        source=SourceInfo(
-            path=rel, sha256=sha256, media_type="application/octet-stream", pages=0
-        ),
+        source=SourceInfo(path=rel, sha256=sha256, media_type="application/octet-stream", pages=0),
         status=Status.FAILED,
         text=None,
         fields=Fields(),
@@ -370,9 +366,7 @@ def result_json(result: LetterResult) -> str:
     return json.dumps(result.to_json_dict(), indent=2, ensure_ascii=False) + "\n"
 
 
-def manifest_row(
-    result: LetterResult, *, rel: str, sha256: str, output_dir: str
-) -> dict[str, Any]:
+def manifest_row(result: LetterResult, *, rel: str, sha256: str, output_dir: str) -> dict[str, Any]:
     """The manifest row (JSON types: ``None`` for missing, ``needs_review`` a list).
 
     Args:
@@ -751,9 +745,7 @@ class _State:
                 if rec.path == f.rel and old_sha != sha and rec.output_dir == out:
                     del self.done[old_sha]
         present = {f.rel: sha for f, sha, _ in hashed if sha}
-        present.update(
-            {r: row["sha256"] for r, row in self.rows.items() if isinstance(row, dict)}
-        )
+        present.update({r: row["sha256"] for r, row in self.rows.items() if isinstance(row, dict)})
         decisions = []
         for f, sha, problem in hashed:
             decisions.append(self._decide(f, sha, problem, present))
@@ -851,9 +843,8 @@ class _State:
     def _redo(self, rec: _Record) -> bool:
         """Whether a recorded letter is processed again (only failures, see docs/batch.md)."""
         if rec.status != Status.FAILED.value:
-            if (self._abs(rec.output_dir) / RESULT_NAME).exists():
-                return False
-            return True  # its outputs were deleted by someone: redo them
+            # Done, unless someone deleted its outputs since: then redo them.
+            return not (self._abs(rec.output_dir) / RESULT_NAME).exists()
         return self.retry_failed or rec.retryable or rec.options_key != self.key
 
     def _abs(self, out: str) -> Path:
@@ -899,7 +890,10 @@ class _State:
                     continue  # its original is still in flight
                 resolved = dict(orig)
                 resolved.update(
-                    path=rel, status=DUPLICATE, duplicate_of=orig["path"], error=None,
+                    path=rel,
+                    status=DUPLICATE,
+                    duplicate_of=orig["path"],
+                    error=None,
                     error_code=None,
                 )
                 resolved["_failed"] = orig["status"] == Status.FAILED.value
@@ -1350,7 +1344,11 @@ def run_batch(
     summary = _summarize(state, started, interrupted=stop_event.is_set())
     log.info(
         "batch done: %d letters (%d processed, %d from earlier runs), %d failed, %.1f s",
-        summary.total, summary.processed, summary.reused, summary.failed, summary.elapsed,
+        summary.total,
+        summary.processed,
+        summary.reused,
+        summary.failed,
+        summary.elapsed,
     )
     return summary
 
@@ -1642,9 +1640,11 @@ def summary_table(summary: BatchSummary) -> str:
     rate = summary.processed / summary.elapsed * 60 if summary.elapsed > 0 else 0.0
     head = "batch interrupted" if summary.interrupted else "batch done"
     lines = [
-        f"{head}: {summary.total} letters in {summary.elapsed:.1f} s "
-        f"({summary.processed} processed, {rate:.1f} letters/min; "
-        f"{summary.reused} already done by an earlier run)",
+        (
+            f"{head}: {summary.total} letters in {summary.elapsed:.1f} s "
+            f"({summary.processed} processed, {rate:.1f} letters/min; "
+            f"{summary.reused} already done by an earlier run)"
+        ),
         "",
         f"  {'status':<10} {'letters':>7}",
     ]
