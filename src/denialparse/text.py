@@ -646,8 +646,8 @@ def _ocr_page_text(
     for w in result.words:
         line_key = (w.block, w.par, w.line)
         if line_key != key:
-            if key is not None and line_key[:2] != key[:2]:
-                starts.add(len(lines))  # a new tesseract paragraph: blank line, like text layers
+            if key is not None and line_key[0] != key[0]:
+                starts.add(len(lines))  # a new layout block (column, letterhead, table)
             lines.append([])
             key = line_key
         x0, y0, x1, y1 = w.box
@@ -656,7 +656,9 @@ def _ocr_page_text(
                 text=w.text, box=(x0 * sx, y0 * sy, x1 * sx, y1 * sy), confidence=w.confidence
             )
         )
-    text, words = _layout(lines, starts)
+    # Paragraphs by the gap between lines, the same rule as text layers, so both sources give
+    # the same blank lines; tesseract's own paragraph numbers split single-spaced field blocks.
+    text, words = _layout(lines, starts | _gap_breaks(lines))
     page = PageText(
         number=number,
         source=TextSource.OCR,
