@@ -337,7 +337,7 @@ def build_base() -> DocxDocument:
         doc,
         ["Step", "Due", "Rule", "How the date was set"],
         [],
-        [1.5, 1.3, 1.8, 1.9],
+        [1.35, 1.05, 1.55, 2.55],
     )
     for cells in (
         ["{%tr for d in deadlines %}", "", "", ""],
@@ -349,6 +349,9 @@ def build_base() -> DocxDocument:
             cp = row.cells[i].paragraphs[0]
             cp.paragraph_format.space_after = Pt(0)
             add_text(cp, text)
+            for run in cp.runs:
+                run.font.size = Pt(9.5)  # the basis can be long; keep the rows short
+    set_column_widths(table, [1.35, 1.05, 1.55, 2.55])
     tag(doc, "{%p else %}")
     para(
         doc,

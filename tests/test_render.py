@@ -551,7 +551,7 @@ def test_estimated_deadline_is_commented_and_missing_due_is_a_placeholder(tmp_pa
     text = doc_text(doc)
     assert "Reconsideration" in text and "May 18, 2026" in text and "42 CFR 422.582(b)" in text
     assert "Hearing before an administrative law judge" in text
-    assert "[not computable: see the letter]" in highlighted_texts(doc)
+    assert "[no date: see how it is set]" in highlighted_texts(doc)
     assert any("65 days from the notice date" in c.text for c in doc.comments)
 
 
@@ -673,6 +673,20 @@ def test_practice_folder_overrides_ours_file_by_file(tmp_path: Path) -> None:
         make_result(), template="cimt", template_dir=practice, today=TODAY
     )
     assert "CIMT ARGUMENT" in doc_text(doc)
+
+
+def test_wheel_install_uses_the_bundled_templates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import denialparse
+
+    bundled = tmp_path / "site-packages" / "denialparse" / "_templates"
+    shutil.copytree(REPO / "templates", bundled)
+    monkeypatch.setattr(denialparse, "__file__", str(bundled.parent / "__init__.py"))
+    assert render.template_dirs() == [bundled]
+    assert render.template_dirs(tmp_path)[0] == tmp_path
+    _, name = render.render_document(make_result("step_therapy"), today=TODAY)
+    assert name == "step_therapy"
 
 
 def test_label_without_template_falls_back_to_general(

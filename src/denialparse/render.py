@@ -605,7 +605,7 @@ class _Builder:
     def _deadline_row(self, d: Deadline) -> dict[str, str]:
         name = _DEADLINE_NAMES.get(d.kind, clean_text(d.kind).replace("_", " ").capitalize())
         if d.due is None:
-            due = placeholder("[not computable: see the letter]")
+            due = placeholder("[no date: see how it is set]")
         else:
             due = clean_text(_format_date(d.due))
             if d.needs_review or d.source == "estimate":
