@@ -257,15 +257,27 @@ def _choose(candidates: list[Candidate], pages: _PageMap) -> FieldValue | None:
     group = groups[key]
     # Prefer a rule's span for the printed value (its boundaries are the label's), else the model's.
     best = max(group, key=lambda c: (c.confidence, c.source == "rule", -c.start))
-    confidence = round(support(group) * pages.reliability(best.start), 3)
+    reliability = pages.reliability(best.start)
+    confidence = round(support(group) * reliability, 3)
+    value = best.value
+    if reliability < 1.0 and best.field in ("member_id", "claim_id"):
+        value = _fix_ocr_digits(value)
     source = "+".join(sorted({c.source for c in group}))
     return FieldValue(
-        value=best.value,
+        value=value,
         raw=best.raw.strip(),
         confidence=confidence,
         evidence=pages.evidence(best.start, best.end),
         source=source,
     )
+
+
+_OCR_DIGIT = {"O": "0", "o": "0", "D": "0", "I": "1", "l": "1", "|": "1", "S": "5", "B": "8", "Z": "2"}
+
+
+def _fix_ocr_digits(value: str) -> str:
+    """A letter OCR read between two digits of an ID is the digit it looks like (``58221O09``)."""
+    return re.sub(r"(?<=\d)[OoDIl|SBZ](?=\d)", lambda m: _OCR_DIGIT[m.group(0)], value)
 
 
 def _relative_deadline(text: str, values: dict[str, FieldValue | None], pages: _PageMap) -> FieldValue | None:
