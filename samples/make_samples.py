@@ -38,6 +38,7 @@ class Case:
         forms: which raster forms to make besides ``letter.pdf``: scan, fax, photo.
         scan: keyword arguments for ``render_scan_pdf``.
         fax: keyword arguments for ``render_fax_tiff``.
+        photo: keyword arguments for ``render_photo_jpeg``.
         seed: seed for every form of this case.
     """
 
@@ -47,6 +48,7 @@ class Case:
     forms: tuple[str, ...] = ()
     scan: dict[str, object] = field(default_factory=dict)
     fax: dict[str, object] = field(default_factory=dict)
+    photo: dict[str, object] = field(default_factory=dict)
     seed: int = 0
 
 
@@ -55,6 +57,7 @@ CASES: tuple[Case, ...] = (
         "cigna_cimt", 4, forms=("scan", "fax", "photo"), seed=11,
         scan={"dpi": 240, "skew_deg": 0.9, "noise": 0.4, "blur": 0.7, "jpeg_quality": 70},
         fax={"fine": True, "header": "03/14/2026 15:42  CIGNA NATL APPEALS  877 555 0186"},
+        photo={"exif_rotate": True},
     ),
     Case(
         "umr_lumbar_mri", 4, font="Times-Roman", forms=("scan", "fax"), seed=12,
@@ -68,6 +71,7 @@ CASES: tuple[Case, ...] = (
     Case(
         "humana_partd_step", 3, font="Courier", forms=("fax", "photo"), seed=14,
         fax={"fine": True, "header": "10/21/2025 11:05  HUMANA CLIN PHARM REVIEW  P01"},
+        photo={"exif_rotate": False},
     ),
     Case(
         "anthem_aca_experimental", 3, forms=("scan",), seed=15,
@@ -76,6 +80,7 @@ CASES: tuple[Case, ...] = (
     Case(
         "molina_medicaid_oon", 2, font="Times-Roman", forms=("scan", "photo"), seed=16,
         scan={"dpi": 240, "skew_deg": -1.1, "noise": 0.5, "blur": 0.6},
+        photo={"exif_rotate": True},
     ),
     Case(
         "kaiser_fehb_nonformulary", 3, forms=("fax",), seed=17,
@@ -92,6 +97,7 @@ CASES: tuple[Case, ...] = (
     Case(
         "medicare_msn_not_covered", 2, forms=("scan", "photo"), seed=20,
         scan={"dpi": 300, "skew_deg": -0.4, "noise": 0.2, "jpeg_quality": 70},
+        photo={"exif_rotate": False},
     ),
     Case(
         "prairie_coding_billing", 3, font="Times-Roman", forms=("fax",), seed=21,
@@ -130,7 +136,9 @@ def build(case: Case) -> list[Path]:
             letterforms.render_fax_tiff(pdf, folder / "fax.tif", seed=case.seed, **case.fax)
         )
     if "photo" in case.forms:
-        written.append(letterforms.render_photo_jpeg(pdf, folder / "photo.jpg", seed=case.seed))
+        written.append(
+            letterforms.render_photo_jpeg(pdf, folder / "photo.jpg", seed=case.seed, **case.photo)
+        )
     if case.name == DEMO_CASE:
         written.append(
             letterforms.render_scan_pdf(

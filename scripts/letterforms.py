@@ -562,12 +562,16 @@ def render_photo_jpeg(
     rng = _rng(seed)
     page = _source_pages(letter_or_pdf, 200, seed)[0]
     out_w, out_h = 1800, 2400
-    # Background: a desk, warm grey to brown, with texture.
+    # Background: a desk, warm grey to brown, with texture. Smooth fields (background shading,
+    # lighting) are computed on a coarse grid and upscaled: full-size float maths took seconds.
+    small = (out_w // 8, out_h // 8)
+    yy, xx = np.mgrid[0 : small[1], 0 : small[0]].astype(np.float32)
+    xx *= out_w / small[0]
+    yy *= out_h / small[1]
     base = np.array(rng.choice([(92, 78, 62), (120, 116, 110), (60, 58, 64), (150, 130, 100)]))
-    yy, xx = np.mgrid[0:out_h, 0:out_w].astype(np.float32)
-    bg = base[None, None, :] * (0.85 + 0.3 * (xx / out_w)[..., None])
-    bg += rng.normal(0, 6, size=bg.shape)
-    bg_img = Image.fromarray(np.clip(bg, 0, 255).astype(np.uint8), "RGB")
+    shade = 0.85 + 0.3 * xx / out_w
+    bg_small = np.clip(base[None, None, :] * shade[..., None], 0, 255).astype(np.uint8)
+    bg_img = Image.fromarray(bg_small, "RGB").resize((out_w, out_h), Image.Resampling.BILINEAR)
 
     # Page corners in the photo: a slightly tilted quadrilateral filling ~85% of the frame.
     pw, ph = page.size
@@ -601,14 +605,19 @@ def render_photo_jpeg(
     photo.paste(warped, (0, 0), mask)
 
     # Lighting: a lamp on one side, and the phone's shadow across a corner.
-    a = np.asarray(photo, dtype=np.float32)
     angle = float(rng.uniform(0, 2 * np.pi))
-    grad = (np.cos(angle) * xx / out_w + np.sin(angle) * yy / out_h).astype(np.float32)
+    grad = np.cos(angle) * xx / out_w + np.sin(angle) * yy / out_h
     light = 1.0 - 0.22 * (grad - grad.min()) / (np.ptp(grad) + 1e-6)
     cx, cy = float(rng.uniform(0, out_w)), float(rng.uniform(out_h * 0.6, out_h))
     shadow = np.exp(-(((xx - cx) / (out_w * 0.35)) ** 2 + ((yy - cy) / (out_h * 0.25)) ** 2))
-    light *= 1.0 - 0.28 * shadow.astype(np.float32)
-    a = a * light[..., None] + rng.normal(0, 3.5, size=a.shape).astype(np.float32)
+    light = (light * (1.0 - 0.28 * shadow)).astype(np.float32)
+    light_full = np.asarray(
+        Image.fromarray(light, "F").resize((out_w, out_h), Image.Resampling.BILINEAR)
+    )
+    a = np.asarray(photo, dtype=np.float32)
+    a *= light_full[..., None]
+    # Sensor noise (also gives the desk its grain).
+    a += rng.standard_normal(a.shape, dtype=np.float32) * np.float32(4.0)
     photo = Image.fromarray(np.clip(a, 0, 255).astype(np.uint8), "RGB")
     photo = photo.filter(ImageFilter.GaussianBlur(radius=float(rng.uniform(0.6, 1.1))))
 
