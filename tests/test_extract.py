@@ -200,3 +200,18 @@ def test_denial_type_wordings(rules_nlp, sentence: str, label: str) -> None:
     got = extract(_letter(f"Notice of denial\n\n{sentence}\n"), rules_nlp)
     assert got.denial_type is not None
     assert got.denial_type.label == label
+
+
+@pytest.mark.parametrize(
+    ("sentence", "due"),
+    [
+        ("You must ask within 65 calendar days from the date of this notice.", "2026-05-20"),
+        ("Appeals must be received 60 days of the mail date of this notice.", "2026-05-15"),
+        ("Your request must be received within 6 months from the date of this letter.", "2026-09-16"),
+        ("You have 180 days from the date you receive this letter to appeal.", None),
+    ],
+)
+def test_stated_deadline_counted_from_the_notice(rules_nlp, sentence: str, due: str | None) -> None:
+    got = extract(_letter(f"Aetna\n\nMarch 16, 2026\n\n{sentence}\n"), rules_nlp)
+    stated = got.fields.stated_deadline
+    assert (stated.value if stated else None) == due

@@ -288,8 +288,14 @@ def _relative_deadline(text: str, values: dict[str, FieldValue | None], pages: _
     found = find_relative_deadline(text)
     if not found or letter_date is None:
         return None
-    days, raw, start, end = found
-    due = date.fromisoformat(letter_date.value) + timedelta(days=days)
+    amount, unit, raw, start, end = found
+    notice = date.fromisoformat(letter_date.value)
+    if unit == "months":
+        from denialparse.deadlines import add_months
+
+        due = add_months(notice, amount)
+    else:
+        due = notice + timedelta(days=amount)
     return FieldValue(
         value=due.isoformat(),
         raw=raw,

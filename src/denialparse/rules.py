@@ -183,21 +183,32 @@ def find_dates(text: str) -> list[Candidate]:
 
 
 _RELATIVE_DEADLINE = re.compile(
-    r"within\s+(?P<n>\d{1,3}|sixty|sixty-five|ninety|thirty)\s+(calendar\s+)?days\s+"
-    r"(of|from|after)\s+(the\s+date\s+(of|on)\s+)?(this|the|our)\s+(letter|notice)",
+    r"(?P<n>\d{1,3}|one|two|three|four|six|ten|thirty|sixty|sixty-five|ninety|one hundred"
+    r"(?: and)? (?:twenty|eighty))\s+(?:\(\d{1,3}\)\s+)?(?:calendar\s+)?(?P<unit>days?|months?)\s+"
+    r"(?:of|from|after)\s+(?:the\s+(?:mail(?:ing)?\s+|print(?:ed)?\s+|issue\s+)?date\s+(?:of|on)\s+)?"
+    r"(?:this|the|our)\s+(?:letter|notice|decision|determination|denial\s+notice)",
     re.IGNORECASE,
 )
-_WORD_NUMBERS = {"thirty": 30, "sixty": 60, "sixty-five": 65, "ninety": 90}
+_WORD_NUMBERS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "six": 6, "ten": 10, "thirty": 30, "sixty": 60,
+    "sixty-five": 65, "ninety": 90, "one hundred twenty": 120, "one hundred and twenty": 120,
+    "one hundred eighty": 180, "one hundred and eighty": 180,
+}
 
 
-def find_relative_deadline(text: str) -> tuple[int, str, int, int] | None:
-    """'within 60 days of the date of this notice' -> (60, raw, start, end); None if absent."""
+def find_relative_deadline(text: str) -> tuple[int, str, str, int, int] | None:
+    """'60 days from the date of this notice' -> (60, "days", raw, start, end); None if absent.
+
+    Only periods counted from the notice itself: a period counted from *receipt* depends on a
+    date the letter can't know, and the deadline engine handles it by rule.
+    """
     m = _RELATIVE_DEADLINE.search(text)
     if not m:
         return None
-    n = m["n"].lower()
-    days = _WORD_NUMBERS.get(n) or int(n)
-    return days, m.group(0), m.start(), m.end()
+    n = re.sub(r"\s+", " ", m["n"].lower())
+    amount = _WORD_NUMBERS.get(n) or int(n)
+    unit = "months" if m["unit"].lower().startswith("month") else "days"
+    return amount, unit, m.group(0), m.start(), m.end()
 
 
 # ------------------------------------------------------------------------------------------ IDs
