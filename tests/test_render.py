@@ -706,15 +706,18 @@ def test_label_without_template_falls_back_to_general(
     ["{{ claim.therapy ", "{{ patient.nmae }}", "{% if %}"],
     ids=["unclosed", "misspelt-field", "bad-statement"],
 )
-def test_broken_practice_template_raises_template_error_and_doctor_reports_it(
-    tmp_path: Path, body: str
-) -> None:
+def test_broken_practice_template_raises_template_error(tmp_path: Path, body: str) -> None:
     _practice_template(tmp_path / "other.docx", body)
     with pytest.raises(TemplateError) as exc:
         render.render_document(make_result("other"), template_dir=tmp_path)
     assert "other.docx" in exc.value.message and "\n" not in exc.value.message
+
+
+def test_doctor_check_names_the_broken_practice_template(tmp_path: Path) -> None:
+    _practice_template(tmp_path / "other.docx", "{{ patient.nmae }}")
+    _practice_template(tmp_path / "fine.docx", "A fine argument for {{ claim.therapy }}.")
     problems = render.check_templates(tmp_path)
-    assert len(problems) == 1 and "other.docx" in problems[0]
+    assert len(problems) == 1 and "other.docx" in problems[0] and "nmae" in problems[0]
 
 
 def test_not_a_docx_template_raises_template_error(tmp_path: Path) -> None:
