@@ -1,0 +1,1307 @@
+"""Generate labelled denial letters for training: many structures, wordings, payers and formats.
+
+A letter is composed from independently varied parts (letterhead, date line, address block,
+RE block, opening, decision, reason, distractors, plan-specific rights, taglines, fax cover, EOB
+table...). Every entity is written through a ``Builder`` that records its character offsets, so
+labels are exact by construction. Output, per letter: ``ID.txt`` (pages separated by form feeds,
+the way ``scripts/letterforms.py`` takes them), a line of ``labels.jsonl`` in the contract's
+format, and a line of ``spans.jsonl`` (text, entity offsets, doc categories) for training.
+
+Usage::
+
+    python models/scripts/generate.py OUT_DIR --n 2000 --seed 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import string
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import reasons as R  # noqa: E402
+import vocab as V  # noqa: E402
+
+DENIAL_TYPES = (
+    "medical_necessity", "experimental", "prior_auth", "step_therapy", "non_formulary",
+    "quantity_limit", "out_of_network", "duplicate_therapy", "not_covered", "coding_billing",
+    "timely_filing", "other",
+)
+PLAN_TYPES = (
+    "erisa", "aca_individual", "medicare_advantage", "medicare_part_d", "original_medicare",
+    "medicaid_mco", "fehb", "tricare", "unknown",
+)
+ENT_LABELS = ("PAYER", "THERAPY", "PATIENT", "PROVIDER", "MEMBER_ID", "CLAIM_ID", "LETTER_DATE",
+              "SERVICE_DATE")
+DRUG_TYPES = {"step_therapy", "non_formulary", "quantity_limit"}
+CLAIM_TYPES = {"coding_billing", "timely_filing", "other", "out_of_network"}
+
+
+# ------------------------------------------------------------------------------------------
+# Builder: text with exact entity offsets
+# ------------------------------------------------------------------------------------------
+
+
+class Builder:
+    """Append text and entities; offsets are recorded as the text grows."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.n = 0
+        self.spans: list[tuple[int, int, str]] = []
+        self.missing: list[tuple[int, int]] = []
+        self.reason: tuple[int, int] | None = None
+
+    def t(self, s: str) -> Builder:
+        self.parts.append(s)
+        self.n += len(s)
+        return self
+
+    def e(self, s: str, label: str | None) -> Builder:
+        start = self.n
+        self.t(s)
+        if label == "MISSING":
+            self.missing.append((start, self.n))
+        elif label:
+            self.spans.append((start, self.n, label))
+        return self
+
+    def nl(self, k: int = 1) -> Builder:
+        return self.t("\n" * k)
+
+    def page(self) -> Builder:
+        # letterforms takes "\f" as a page break; strip trailing blank lines first.
+        return self.t("\n\f")
+
+    def fill(self, tmpl: str, slots: dict[str, tuple[str, str | None]], wrap: int = 0) -> tuple[
+            int, int]:
+        """Write ``tmpl`` with ``{NAME}`` slots; returns the (start, end) of what was written."""
+        start = self.n
+        text_parts: list[str] = []
+        spans: list[tuple[int, int, str]] = []
+        pos = 0
+        for m in re.finditer(r"\{([A-Z0-9_]+)\}", tmpl):
+            text_parts.append(tmpl[pos:m.start()])
+            val, label = slots.get(m.group(1), (m.group(0), None))
+            off = sum(len(p) for p in text_parts)
+            text_parts.append(val)
+            if label:
+                spans.append((off, off + len(val), label))
+            pos = m.end()
+        text_parts.append(tmpl[pos:])
+        s = "".join(text_parts)
+        if s[:1].islower():
+            s = s[0].upper() + s[1:]
+        if wrap:
+            s = wrap_same_length(s, wrap)
+        self.t(s)
+        for a, b, lab in spans:
+            if lab == "MISSING":
+                self.missing.append((start + a, start + b))
+            else:
+                self.spans.append((start + a, start + b, lab))
+        return start, self.n
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+def wrap_same_length(s: str, width: int) -> str:
+    """Word-wrap by turning spaces into newlines (offsets stay valid)."""
+    chars = list(s)
+    line_start = 0
+    last_space = -1
+    for i, ch in enumerate(chars):
+        if ch == "\n":
+            line_start, last_space = i + 1, -1
+            continue
+        if ch == " ":
+            last_space = i
+        if i - line_start >= width and last_space > line_start:
+            chars[last_space] = "\n"
+            line_start, last_space = last_space + 1, -1
+    return "".join(chars)
+
+
+# ------------------------------------------------------------------------------------------
+# values: dates, IDs, names
+# ------------------------------------------------------------------------------------------
+
+DATE_STYLES = (
+    "long", "long", "long", "long", "mdy", "mdy", "mdy_nopad", "mdy2", "short", "short_dot",
+    "dmy_long", "iso", "mdy_dash", "upper_long", "weekday",
+)
+
+
+def fmt_date(d: date, style: str) -> str:
+    month = d.strftime("%B")
+    if style == "long":
+        return f"{month} {d.day}, {d.year}"
+    if style == "mdy":
+        return d.strftime("%m/%d/%Y")
+    if style == "mdy_nopad":
+        return f"{d.month}/{d.day}/{d.year}"
+    if style == "mdy2":
+        return d.strftime("%m/%d/%y")
+    if style == "short":
+        return f"{d.strftime('%b')} {d.day}, {d.year}"
+    if style == "short_dot":
+        ab = d.strftime("%b")
+        return f"{ab}{'.' if ab != 'May' else ''} {d.day:02d}, {d.year}"
+    if style == "dmy_long":
+        return f"{d.day} {month} {d.year}"
+    if style == "iso":
+        return d.isoformat()
+    if style == "mdy_dash":
+        return d.strftime("%m-%d-%Y")
+    if style == "upper_long":
+        return f"{month.upper()} {d.day}, {d.year}"
+    if style == "weekday":
+        return f"{d.strftime('%A')}, {month} {d.day}, {d.year}"
+    raise ValueError(style)
+
+
+def _digits(rng: random.Random, n: int) -> str:
+    return "".join(rng.choice(string.digits) for _ in range(n))
+
+
+def _alnum(rng: random.Random, n: int, alphabet: str = "ABCDEFGHJKMNPQRTUVWXY0123456789") -> str:
+    return "".join(rng.choice(alphabet) for _ in range(n))
+
+
+def make_member_id(rng: random.Random, style: str, plan: str) -> str:
+    if plan == "original_medicare" or style == "mbi":
+        letters = "ACDEFGHJKMNPQRTUVWXY"
+        mbi = (rng.choice("123456789") + rng.choice(letters) + rng.choice(letters + "0123456789")
+               + rng.choice(string.digits) + rng.choice(letters) + rng.choice(letters + "0123456789")
+               + rng.choice(string.digits) + rng.choice(letters) + rng.choice(letters)
+               + _digits(rng, 2))
+        return rng.choice([mbi, f"{mbi[:4]}-{mbi[4:7]}-{mbi[7:]}"])
+    if plan == "fehb" and rng.random() < 0.5:
+        return "R" + _digits(rng, 8)
+    if style == "uhc":
+        return rng.choice([_digits(rng, 9), _digits(rng, 9) + "-01", _digits(rng, 11),
+                           "U" + _digits(rng, 10)])
+    if style == "bcbs":
+        pre = "".join(rng.choice(string.ascii_uppercase) for _ in range(3))
+        return rng.choice([pre + _digits(rng, 9), f"{pre} {_digits(rng, 9)}",
+                           pre + _digits(rng, 8) + "01", f"{pre}{_alnum(rng, 9)}"])
+    if style == "aetna":
+        return rng.choice(["W" + _digits(rng, 9), "1" + _digits(rng, 9), "ME" + _digits(rng, 8)])
+    if style == "cigna":
+        return rng.choice(["U" + _digits(rng, 8) + " 01", "U" + _digits(rng, 8) + "01",
+                           _digits(rng, 9)])
+    if style == "humana":
+        return rng.choice(["H" + _digits(rng, 8), "H" + _digits(rng, 8) + "01"])
+    if style == "kaiser":
+        return rng.choice([_digits(rng, 8), "0000" + _digits(rng, 8), _digits(rng, 7)])
+    if style == "medicaid":
+        return rng.choice([_digits(rng, 9) + rng.choice("ABCDEFGH"), _digits(rng, 11),
+                           "".join(rng.choice(string.ascii_uppercase) for _ in range(2))
+                           + _digits(rng, 5) + rng.choice(string.ascii_uppercase),
+                           _digits(rng, 10), "U" + _digits(rng, 8)])
+    if style == "pbm":
+        return rng.choice([_digits(rng, 9) + "00", "A" + _digits(rng, 11), _alnum(rng, 9),
+                           f"{_digits(rng, 9)}-01", "ZGX" + _digits(rng, 9)])
+    if style == "tricare":
+        return rng.choice([_digits(rng, 11), _digits(rng, 10)])
+    return rng.choice(["M" + _digits(rng, 10), _digits(rng, 11), _alnum(rng, 10),
+                       f"{_digits(rng, 3)}-{_digits(rng, 3)}-{_digits(rng, 4)}",
+                       "".join(rng.choice(string.ascii_uppercase) for _ in range(3))
+                       + _digits(rng, 7), _digits(rng, 9) + "*01"])
+
+
+def make_claim_id(rng: random.Random, plan: str) -> str:
+    if plan == "original_medicare":
+        return rng.choice([_digits(rng, 13), _digits(rng, 15), f"{_digits(rng, 2)}-"
+                           f"{_digits(rng, 11)}"])
+    return rng.choice([
+        "20" + _digits(rng, 11), f"E{_digits(rng, 7)}-01", f"{_digits(rng, 2)}-{_digits(rng, 3)}-"
+        f"{_digits(rng, 6)}", f"CLM{_digits(rng, 4)}-{_digits(rng, 5)}", _alnum(rng, 10),
+        f"{_digits(rng, 5)}-{_digits(rng, 7)}", _digits(rng, 12), f"EOB-2026-{_digits(rng, 7)}",
+        f"{_digits(rng, 10)} {_digits(rng, 2)}", f"1K{_digits(rng, 4)}H{_digits(rng, 5)}",
+    ])
+
+
+def make_ref(rng: random.Random) -> str:
+    return rng.choice([f"PA-{_digits(rng, 4)}-{_digits(rng, 4)}-{_digits(rng, 3)}",
+                       _digits(rng, 10), f"CD-{_digits(rng, 6)}", f"A{_digits(rng, 9)}",
+                       f"UM{_digits(rng, 8)}", f"{_digits(rng, 3)}{_alnum(rng, 5)}",
+                       f"{_digits(rng, 4)}-{_digits(rng, 6)}"])
+
+
+def phone(rng: random.Random) -> str:
+    n = f"{rng.choice(['800', '866', '877', '888', '855'])}-{_digits(rng, 3)}-{_digits(rng, 4)}"
+    return rng.choice([f"1-{n}", n, f"({n[:3]}) {n[4:]}", f"1-{n} (TTY: 711)"])
+
+
+def address(rng: random.Random) -> tuple[str, str]:
+    city, st, z = rng.choice(V.CITIES)
+    street = rng.choice([f"{rng.randint(10, 9999)} {rng.choice(V.STREETS)}",
+                         f"P.O. Box {rng.randint(100, 99999)}", f"PO BOX {rng.randint(100, 9999)}",
+                         f"{rng.randint(10, 999)} {rng.choice(V.STREETS)}, Suite "
+                         f"{rng.randint(100, 900)}"])
+    return street, f"{city}, {st} {z}" + (f"-{_digits(rng, 4)}" if rng.random() < 0.3 else "")
+
+
+# ------------------------------------------------------------------------------------------
+# the letter's facts
+# ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Ctx:
+    """Everything sampled for one letter."""
+
+    rng: random.Random
+    dtype: str
+    plan: str  # the plan's real type
+    stated: bool  # whether the letter says its plan type
+    payer: V.Payer
+    therapy: V.Therapy
+    t_name: str
+    t_alt: str
+    alts: tuple[str, str]
+    dup: str
+    dup_class: str
+    patient: tuple[str, str, str]
+    provider: tuple[str, str, str]
+    practice: str
+    member_id: str
+    claim_id: str | None
+    ref: str
+    letter_date: date
+    service_date: date | None
+    dstyle: str
+    wrap: int
+    upper_names: bool
+    to_provider: bool
+    misc: dict[str, str] = field(default_factory=dict)
+    reason_text: str = ""
+
+    @property
+    def payer_mention(self) -> str:
+        opts = [self.payer.printed, *self.payer.short]
+        return self.rng.choice(opts)
+
+    def d(self, x: date) -> str:
+        return fmt_date(x, self.dstyle)
+
+
+def _pick_therapy(rng: random.Random, dtype: str, plan: str, payer: V.Payer) -> tuple[
+        V.Therapy, str]:
+    drugs_only = payer.pbm or plan == "medicare_part_d"
+    if dtype in DRUG_TYPES or drugs_only:
+        pool = list(V.DRUGS)
+        if dtype == "quantity_limit":
+            pool = [t for t in pool if "ql" in t.tags] * 3 + pool
+        if dtype == "step_therapy":
+            pool = [t for t in pool if t.alternatives]
+        if dtype == "not_covered" and rng.random() < 0.6:
+            pool = [t for t in pool if "excluded" in t.tags]
+        if dtype == "experimental" and rng.random() < 0.5:
+            pool = [t for t in pool if "offlabel" in t.tags] or pool
+        if dtype == "duplicate_therapy":
+            pool = [t for t in pool if t.drug_class in V.DRUG_CLASS_NAMES]
+        if dtype == "quantity_limit" and not drugs_only and rng.random() < 0.2:
+            pool = [t for t in V.DME if "ql" in t.tags]
+        return rng.choice(pool), "drug"
+    if dtype == "duplicate_therapy":
+        if rng.random() < 0.5:
+            pool = [t for t in V.SERVICES if "svcdup" in t.tags]
+            return rng.choice(pool), "svc"
+        pool = [t for t in V.DRUGS if t.drug_class in V.DRUG_CLASS_NAMES]
+        return rng.choice(pool), "drug"
+    services = list(V.SERVICES) + list(V.DME)
+    if dtype == "experimental":
+        tagged = [t for t in services + list(V.DRUGS) if {"experimental", "offlabel"} & set(t.tags)]
+        return rng.choice(tagged if rng.random() < 0.7 else services), "svc"
+    if dtype == "not_covered":
+        tagged = [t for t in services + list(V.DRUGS) if {"excluded", "cosmetic"} & set(t.tags)]
+        return rng.choice(tagged if rng.random() < 0.6 else services), "svc"
+    if dtype in ("medical_necessity", "prior_auth") and rng.random() < 0.25:
+        return rng.choice(V.DRUGS), "drug"
+    if dtype == "out_of_network" and rng.random() < 0.1:
+        return rng.choice(V.DRUGS), "drug"
+    return rng.choice(services), "svc"
+
+
+def _person(rng: random.Random) -> tuple[str, str, str]:
+    return rng.choice(V.FIRST_NAMES), rng.choice(V.MIDDLE_INITIALS), rng.choice(V.LAST_NAMES)
+
+
+def sample_ctx(rng: random.Random, dtype: str | None = None) -> Ctx:
+    dtype = dtype or rng.choice(DENIAL_TYPES)
+    # Plan first (uniform-ish), then a payer that sells it.
+    plan = rng.choice(PLAN_TYPES[:-1])
+    if dtype in DRUG_TYPES and plan == "original_medicare":
+        plan = "medicare_part_d"
+    payers = [p for p in V.PAYERS if plan in p.plans]
+    if dtype not in DRUG_TYPES and dtype != "duplicate_therapy" or rng.random() < 0.5:
+        payers = [p for p in payers if not p.pbm] or payers
+    payer = rng.choice(payers)
+    stated = rng.random() > 0.14
+    therapy, _kind = _pick_therapy(rng, dtype, plan, payer)
+    if therapy.kind == "drug" and plan == "medicare_advantage" and "infusion" not in (
+            " ".join(therapy.names).lower()):
+        # Convention: drug denials under an MA-PD plan are Part D decisions.
+        plan = "medicare_part_d"
+    names = therapy.names
+    t_name = names[0] if rng.random() < 0.6 else rng.choice(names)
+    t_alt = rng.choice(names) if rng.random() < 0.3 else t_name
+    alts_pool = list(therapy.alternatives) or ["a preferred formulary drug", "a generic "
+                                                "alternative"]
+    rng.shuffle(alts_pool)
+    alts = (alts_pool[0], alts_pool[1] if len(alts_pool) > 1 else "another preferred drug")
+    dup = ""
+    if dtype == "duplicate_therapy":
+        if therapy.kind == "drug":
+            same = [t for t in V.DRUGS if t.drug_class == therapy.drug_class and t is not therapy]
+            dup = rng.choice(same).names[-1 if rng.random() < 0.5 else 0] if same else (
+                "another drug in the same class")
+        else:
+            pairs = [p for p in V.SERVICE_DUPS if p[0].lower() in [n.lower() for n in names]]
+            dup = rng.choice(pairs)[1] if pairs else rng.choice(V.SERVICE_DUPS)[1]
+    letter_date = date(2019, 1, 1) + timedelta(days=rng.randint(0, 365 * 8))
+    post = dtype in CLAIM_TYPES or (dtype in ("medical_necessity", "prior_auth",
+                                              "experimental", "not_covered") and rng.random() < .5)
+    service_date = letter_date - timedelta(days=rng.randint(3, 200)) if post else None
+    # Labelling convention (samples/README.md): claim_id is the claim number, or on pre-service
+    # decisions the case / reference / authorization number.
+    claim_id = make_claim_id(rng, plan) if post else make_ref(rng)
+    if rng.random() < 0.08:
+        claim_id = None
+    return Ctx(
+        rng=rng, dtype=dtype, plan=plan, stated=stated, payer=payer, therapy=therapy,
+        t_name=t_name, t_alt=t_alt, alts=alts, dup=dup,
+        dup_class=V.DRUG_CLASS_NAMES.get(therapy.drug_class, "drugs from the same class"),
+        patient=_person(rng), provider=_person(rng), practice=rng.choice(V.PRACTICE_WORDS),
+        member_id=make_member_id(rng, payer.id_style, plan), claim_id=claim_id, ref=make_ref(rng),
+        letter_date=letter_date, service_date=service_date, dstyle=rng.choice(DATE_STYLES),
+        wrap=rng.choice([0, 0, 0, 64, 72, 78, 84, 90, 100]),
+        upper_names=rng.random() < 0.3, to_provider=rng.random() < 0.3,
+    )
+
+
+# ------------------------------------------------------------------------------------------
+# parts
+# ------------------------------------------------------------------------------------------
+
+
+def patient_name(c: Ctx, form: str | None = None) -> str:
+    first, mi, last = c.patient
+    form = form or c.rng.choice(["full", "full", "mi", "upper", "last_first"])
+    if form == "mi":
+        return f"{first} {mi}. {last}"
+    if form == "upper":
+        return f"{first} {mi} {last}".upper()
+    if form == "last_first":
+        return f"{last}, {first}" if c.rng.random() < 0.5 else f"{last.upper()}, {first.upper()}"
+    return f"{first} {last}"
+
+
+def provider_name(c: Ctx, with_title: bool = False) -> tuple[str, str, str]:
+    """Returns (before, name, after): the name is the PROVIDER span, credentials stay outside."""
+    first, mi, last = c.provider
+    cred = c.misc.setdefault("cred", c.rng.choice(V.CREDENTIALS))
+    name = f"{first} {last}" if c.rng.random() < 0.7 else f"{first} {mi}. {last}"
+    if with_title and c.rng.random() < 0.5:
+        return "Dr. ", name, ""
+    return "", name, f", {cred}"
+
+
+def slots(c: Ctx) -> dict[str, tuple[str, str | None]]:
+    rng = c.rng
+    qty_unit = rng.choice(["tablets", "units", "capsules", "mL", "pens", "patches", "sensors"])
+    limit = rng.choice([4, 8, 9, 16, 30, 60, 2, 1])
+    qty = limit * rng.choice([2, 3, 4]) if limit > 1 else rng.choice([2, 3, 4])
+    before, pname, after = provider_name(c)
+    return {
+        "T": (c.t_name if rng.random() < 0.8 else c.t_alt, "THERAPY"),
+        "PAYER": (c.payer_mention, "PAYER"),
+        "ALT1": (c.alts[0], None), "ALT2": (c.alts[1], None),
+        "DUP": (c.dup, None), "CLASS": (c.dup_class, None),
+        "CRIT": (rng.choice(V.CRITERIA), None), "SPEC": (rng.choice(V.REVIEWER_SPECIALTIES), None),
+        "QTY": (f"{qty} {qty_unit}", None), "LIMIT": (f"{limit} {qty_unit}", None),
+        "DAYS": (str(rng.choice([30, 28, 25, 90, 34])), None),
+        "N": (str(rng.choice([12, 20, 24, 30, 6, 8])), None),
+        "M": (str(rng.choice([14, 22, 26, 36, 10])), None),
+        "AUTHN": (make_ref(rng), None),
+        "XDATE": (c.d(c.letter_date - timedelta(days=rng.randint(20, 400))), None),
+        "EOC": (rng.choice(V.EOC_NAMES), None), "DX": (rng.choice(V.DIAGNOSES), None),
+        "FL": (rng.choice(["90", "180", "365", "120", "60"]), None),
+        "NET": (rng.choice(["Select", "HMO", "Pathway X", "Navigate", "Connect", "Blue Choice",
+                            "Open Access"]), None),
+        "CODE": (rng.choice(["99213", "20610", "97140", "11042", "36415"]), None),
+        "YEAR": (str(c.letter_date.year), None),
+        "PROV": (pname, "PROVIDER"), "PAT": (patient_name(c, "full"), "PATIENT"),
+        "PRACTICE": (c.practice, "PROVIDER"),
+        "PT": (patient_name(c, "full"), "PATIENT"),
+    }
+
+
+def write_payer(b: Builder, c: Ctx, upper: bool = False) -> None:
+    name = c.payer.printed
+    b.e(name.upper() if upper else name, "PAYER")
+
+
+def letterhead(b: Builder, c: Ctx) -> None:
+    rng = c.rng
+    street, city = address(rng)
+    style = rng.randrange(7)
+    dept = rng.choice(["Utilization Management", "Clinical Review", "Pharmacy Services",
+                       "Appeals and Grievances", "Claims Department", "Member Services",
+                       "Prior Authorization Department", "Coverage Review Department", ""])
+    if style == 0:
+        write_payer(b, c)
+        b.nl().t(street).nl().t(city).nl(2)
+    elif style == 1:
+        write_payer(b, c, upper=True)
+        if dept:
+            b.t(" | " + dept)
+        b.t(f" | {street} | {city}").nl(2)
+    elif style == 2:
+        write_payer(b, c)
+        if c.payer.canonical in ("Anthem", "HCSC", "Highmark", "Florida Blue", "Regence",
+                                 "Premera", "CareFirst") or "Blue" in c.payer.printed:
+            b.nl().t("An independent licensee of the Blue Cross Blue Shield Association")
+        b.nl().t(dept or "Member Services").nl().t(f"{street}, {city}").nl(2)
+    elif style == 3:
+        b.t(rng.choice(["Claims administered by ", "Administered by ", "Plan administrator: "]))
+        write_payer(b, c)
+        b.nl().t(f"{street}\n{city}").nl().t(f"Phone {phone(rng)}").nl(2)
+    elif style == 4:
+        b.t(f"{street}   {city}   {phone(rng)}").nl()
+        write_payer(b, c)
+        b.nl(2)
+    elif style == 5:
+        write_payer(b, c)
+        b.t(rng.choice([".com", " Online", ""])).nl()
+        b.t(f"www.{re.sub(r'[^a-z]', '', c.payer.canonical.lower())[:18]}.com").nl(2)
+    else:
+        write_payer(b, c)
+        b.nl(2)
+
+
+def date_line(b: Builder, c: Ctx) -> None:
+    pre = c.rng.choice(["", "", "", "Date: ", "Notice Date: ", "Date of this notice: ",
+                        "Letter date: ", "Mailing Date: ", "DATE: ", "Date of Notice: ",
+                        "Date sent: "])
+    indent = c.rng.choice(["", "", " " * 40])
+    b.t(indent + pre).e(c.d(c.letter_date), "LETTER_DATE").nl(2)
+
+
+def address_block(b: Builder, c: Ctx) -> None:
+    street, city = address(c.rng)
+    if c.to_provider:
+        before, name, after = provider_name(c, with_title=True)
+        b.t(before).e(name, "PROVIDER").t(after).nl()
+        if c.rng.random() < 0.6:
+            b.e(c.practice, "PROVIDER").nl()
+    else:
+        b.e(patient_name(c, "upper" if c.upper_names else "full"), "PATIENT").nl()
+    b.t(f"{street}\n{city}").nl(2)
+
+
+def _kv(b: Builder, c: Ctx, label: str, value: str, ent: str | None, sep: str) -> None:
+    b.t(label + sep).e(value, ent)
+
+
+def re_block(b: Builder, c: Ctx) -> None:
+    rng = c.rng
+    plan = c.plan
+    id_label = rng.choice(["Member ID", "ID #", "Member ID Number", "Subscriber ID",
+                           "Identification No.", "Member #", "Member Number", "ID Number",
+                           "Policy Number", "Cardholder ID", "Member ID No."])
+    if plan == "original_medicare":
+        id_label = rng.choice(["Medicare Number", "Medicare ID", "MBI", "Beneficiary ID"])
+    elif plan == "medicaid_mco" and rng.random() < 0.5:
+        id_label = rng.choice(["Medicaid ID", "Recipient ID", "Client ID", "CIN", "Member ID"])
+    elif plan == "tricare" and rng.random() < 0.6:
+        id_label = rng.choice(["DoD Benefits Number", "DBN", "Sponsor ID"])
+    pat_label = rng.choice(["Member", "Member Name", "Patient", "Patient Name", "Enrollee",
+                            "Beneficiary", "Subscriber", "Name", "Insured", "Patient name"])
+    items: list[tuple[str, str, str | None]] = [
+        (pat_label, patient_name(c, "upper" if c.upper_names else None), "PATIENT"),
+        (id_label, c.member_id, "MEMBER_ID"),
+    ]
+    if rng.random() < 0.4:
+        items.append((rng.choice(["Group #", "Group Number", "Group No.", "Group"]),
+                      _digits(rng, rng.choice([5, 6, 7, 8])), None))
+    if c.claim_id and c.service_date:
+        items.append((rng.choice(["Claim #", "Claim Number", "Claim ID", "Claim No.", "ICN",
+                                  "Claim reference number", "Claim"]), c.claim_id, "CLAIM_ID"))
+    elif c.claim_id:
+        items.append((rng.choice(REF_LABELS), c.claim_id, "CLAIM_ID"))
+    if c.service_date:
+        items.append((rng.choice(["Date of Service", "Date(s) of Service", "DOS", "Service Date",
+                                  "Date service received", "Dates of service"]),
+                      c.d(c.service_date), "SERVICE_DATE"))
+    _, pname, _ = provider_name(c)
+    items.append((rng.choice(["Provider", "Requesting Provider", "Rendering Provider",
+                              "Prescriber", "Treating Physician", "Ordering Provider",
+                              "Servicing Provider", "Physician"]), pname, "PROVIDER"))
+    tlabel = "Drug" if c.therapy.kind == "drug" else "Service"
+    items.append((rng.choice([tlabel, f"{tlabel} Requested", "Item/Service", "Requested",
+                              "Description", f"{tlabel} name", "Medication" if tlabel == "Drug"
+                              else "Procedure"]), c.t_name, "THERAPY"))
+    if c.therapy.code and rng.random() < 0.5:
+        items.append((rng.choice(["CPT/HCPCS", "Procedure code", "Code"]), c.therapy.code, None))
+    rng.shuffle(items)
+    # Patient and ID first most of the time, as letters print them.
+    items.sort(key=lambda it: 0 if it[2] in ("PATIENT", "MEMBER_ID") and rng.random() < 0.8
+               else 1)
+    layout = rng.choice(["lines", "lines", "two_col", "re_inline", "pipes", "caps"])
+    sep = rng.choice([": ", ": ", ":  ", " ", ": "])
+    if layout == "re_inline":
+        b.t(rng.choice(["RE: ", "Re: ", "Regarding: ", "Subject: "]))
+        for i, (lab, val, ent) in enumerate(items):
+            if i:
+                b.t(", ")
+            b.t(f"{lab} ").e(val, ent)
+        b.nl(2)
+        return
+    if layout in ("lines", "caps"):
+        if rng.random() < 0.5:
+            b.t(rng.choice(["RE:", "Re:", "REGARDING:", "Member information", "Request details",
+                            "About this decision"])).nl()
+        for lab, val, ent in items:
+            lab = lab.upper() if layout == "caps" else lab
+            b.t(rng.choice(["", "", "  "]))
+            _kv(b, c, lab, val, ent, sep)
+            b.nl()
+        b.nl()
+        return
+    if layout == "pipes":
+        for lab, val, ent in items:
+            b.t(f"| {lab:<22}| ").e(val, ent).t(" |").nl()
+        b.nl()
+        return
+    # two columns
+    for i in range(0, len(items), 2):
+        lab, val, ent = items[i]
+        cell = f"{lab}{sep}"
+        b.t(cell).e(val, ent)
+        if i + 1 < len(items):
+            pad = max(3, 40 - len(cell) - len(val))
+            lab2, val2, ent2 = items[i + 1]
+            b.t(" " * pad + f"{lab2}{sep}").e(val2, ent2)
+        b.nl()
+    b.nl()
+
+
+REF_LABELS = ["Case #", "Reference #", "Request ID", "Case Number", "Tracking Number",
+              "PA Case ID", "Reference Number", "Authorization #", "Case ID", "PA #",
+              "Review ID", "Request number", "Auth Ref"]
+
+OPENINGS_PRE = [
+    "We received a request from {PROV} for {T}.",
+    "On {XDATE}, we received a request for coverage of {T} for {PT}.",
+    "Your doctor, {PROV}, asked us to approve {T}.",
+    "We reviewed the prior authorization request submitted by {PRACTICE} for {T}.",
+    "Thank you for your request for {T}. We have completed our review.",
+    "This letter is about the request for {T} that we received on {XDATE}.",
+    "A coverage review was completed for {T}, prescribed by {PROV}.",
+    "We have finished reviewing your coverage request.",
+    "{PAYER} has reviewed the request for {T}.",
+    "You or your prescriber asked us to cover {T}.",
+]
+OPENINGS_POST = [
+    "We processed a claim for {T} that you received from {PROV}.",
+    "We have processed the claim for services provided by {PRACTICE}.",
+    "This letter explains our decision on the claim for {T}.",
+    "{PAYER} received a claim for {T} provided to {PT}.",
+    "We reviewed the claim submitted for your care.",
+    "Your provider, {PROV}, sent us a claim for {T}.",
+    "The following claim has been processed and denied in whole or in part.",
+]
+DECISIONS = [
+    "We have denied this request.", "Your request has been DENIED.",
+    "We are unable to approve this request.", "Decision: Denied", "DECISION: DENIED",
+    "We cannot cover this.", "The request is not approved.", "This claim has been denied.",
+    "After careful review, we have decided not to cover it.",
+    "We have made an adverse benefit determination.", "Payment for this service is denied.",
+    "Coverage is denied.", "Your claim was not paid.", "",
+]
+
+
+def opening(b: Builder, c: Ctx) -> None:
+    post = c.service_date is not None
+    tmpl = c.rng.choice(OPENINGS_POST if post else OPENINGS_PRE)
+    b.fill(tmpl, slots(c), c.wrap)
+    dec = c.rng.choice(DECISIONS)
+    if dec:
+        b.t(" " if c.rng.random() < 0.6 else "\n\n").t(dec)
+    b.nl(2)
+
+
+def reason(b: Builder, c: Ctx, heading: bool | None = None) -> None:
+    rng = c.rng
+    pool = R.REASONS[c.dtype]
+    if c.dtype == "duplicate_therapy":
+        svc = c.therapy.kind != "drug"
+        pool = [p for p in pool if ("{DUP}" in p or "{CLASS}" not in p) and
+                (("drug" not in p and "medicine" not in p and "prescription" not in p
+                  and "ingredient" not in p and "{CLASS}" not in p and "DUR" not in p) if svc
+                 else ("occupational" not in p and "ervices" not in p))]
+    tmpl = rng.choice(pool)
+    if heading is None:
+        heading = rng.random() < 0.6
+    if heading:
+        h = rng.choice(R.REASON_HEADINGS)
+        b.t(h).t("\n" if rng.random() < 0.5 else " ")
+    s = slots(c)
+    start, end = b.fill(tmpl, s, c.wrap)
+    if rng.random() < 0.35:
+        # A second sentence of the same reason (also part of the reason span).
+        b.t(" ")
+        tmpl2 = rng.choice([p for p in pool if p != tmpl] or pool)
+        _, end = b.fill(tmpl2, s, c.wrap)
+    b.reason = (start, end)
+    b.nl(2)
+    if c.dtype in ("medical_necessity", "coding_billing", "not_covered", "prior_auth",
+                   "experimental", "out_of_network", "timely_filing", "other") and (
+            rng.random() < 0.35):
+        carc = {"medical_necessity": ["CO-50", "CO-150", "CO-151"], "experimental": ["CO-55",
+                "CO-56", "CO-114"], "prior_auth": ["CO-197", "CO-198", "CO-39"],
+                "out_of_network": ["CO-242", "PR-242", "CO-288"], "not_covered": ["CO-96 N130",
+                "PR-204", "CO-119"], "coding_billing": ["CO-16 MA130", "CO-4", "CO-97",
+                "OA-18 N522", "CO-11"], "timely_filing": ["CO-29"], "other": ["CO-27", "OA-22",
+                "CO-31", "CO-B7"]}[c.dtype]
+        b.t(rng.choice(["Remark code(s): ", "CARC/RARC: ", "Reason code ", "Adjustment code: "]))
+        b.t(rng.choice(carc)).nl(2)
+    if c.dtype in ("step_therapy", "non_formulary", "quantity_limit", "duplicate_therapy") and (
+            rng.random() < 0.25):
+        code = {"step_therapy": "608", "non_formulary": "70", "quantity_limit": "76",
+                "duplicate_therapy": "88"}[c.dtype]
+        b.t(f"NCPDP reject code: {code}").nl(2)
+
+
+def distractor(b: Builder, c: Ctx) -> None:
+    if c.rng.random() < 0.35:
+        b.fill(c.rng.choice(R.DISTRACTORS), slots(c), c.wrap)
+        b.nl(2)
+
+
+# --- plan-specific text -------------------------------------------------------------------
+
+PLAN_TEXT: dict[str, list[str]] = {
+    "erisa": [
+        "You have the right to bring a civil action under Section 502(a) of the Employee "
+        "Retirement Income Security Act (ERISA) if your appeal is denied.",
+        "Your coverage is provided through your employer's group health plan, {EMP}.",
+        "This plan is a self-funded group health plan sponsored by {EMP}; {PAYER} provides "
+        "claims administration services only.",
+        "You may contact the Employee Benefits Security Administration at 1-866-444-3272 for "
+        "help with your rights under ERISA.",
+        "See your Summary Plan Description for your plan's appeal procedures. You may also have "
+        "the right to file suit under section 502(a) of ERISA.",
+    ],
+    "aca_individual": [
+        "You bought this individual health plan through {MKT}.",
+        "Your {METAL} plan is an individual and family plan purchased on {MKT}.",
+        "If you need help, contact your state's Consumer Assistance Program or visit "
+        "HealthCare.gov. Your Marketplace plan must give you a full and fair review.",
+        "This notice applies to your individual coverage purchased through {MKT}.",
+    ],
+    "medicare_advantage": [
+        "{PAYER} is a Medicare Advantage organization with a Medicare contract. Enrollment in "
+        "{PAYER} depends on contract renewal.",
+        "You have the right to ask for a plan reconsideration of this organization determination "
+        "within 65 days of the date of this notice.",
+        "If we uphold our decision, your case will be sent automatically to an Independent "
+        "Review Entity for a new review.",
+        "This is about your Medicare health plan ({HMO}).",
+    ],
+    "medicare_part_d": [
+        "You have the right to request a redetermination of this coverage determination under "
+        "your Medicare Part D prescription drug plan.",
+        "Your Medicare drug plan ({PAYER} PDP) made this decision.",
+        "You can ask for a redetermination (appeal) within 65 days of the date of this notice. "
+        "You may also be eligible for Extra Help with Part D costs.",
+    ],
+    "original_medicare": [
+        "If you disagree with a coverage decision on this Medicare Summary Notice, you can file "
+        "an appeal (redetermination) within 120 days of the date you get this notice.",
+        "This claim was processed under Original Medicare, Part B. Questions? Call "
+        "1-800-MEDICARE (1-800-633-4227).",
+        "{PAYER} is the Medicare Administrative Contractor that processed this claim.",
+    ],
+    "medicaid_mco": [
+        "{PAYER} is a Medicaid managed care plan serving members of {SMP}.",
+        "You may ask for a State Fair Hearing after you finish the plan appeal process.",
+        "If you want your benefits to continue while your appeal is decided, you must appeal "
+        "within 10 days of the date of this notice or before the date the change takes effect.",
+        "You are enrolled in {SMP} through {PAYER}.",
+    ],
+    "fehb": [
+        "Your plan is offered under the Federal Employees Health Benefits (FEHB) Program.",
+        "If we deny your request for reconsideration, you may ask the U.S. Office of Personnel "
+        "Management (OPM) to review it. See Section 8 of your plan brochure for the disputed "
+        "claims process.",
+        "Write to OPM, Federal Employee Insurance Operations, Health Insurance 1, 1900 E Street "
+        "NW, Washington, DC 20415.",
+    ],
+    "tricare": [
+        "Your TRICARE {TRI} coverage is managed by {PAYER} for the Defense Health Agency.",
+        "To appeal, send a written request postmarked or received within 90 days of the date of "
+        "this notice. This decision concerns your TRICARE benefit.",
+        "TRICARE beneficiaries may request reconsideration of this denial.",
+    ],
+}
+
+GENERIC_RIGHTS = [
+    "You have the right to appeal this decision. Your appeal must be made in writing within "
+    "{DAYS} days of the date you receive this letter.",
+    "If you disagree with this decision, you or your doctor may ask us to review it again. Send "
+    "your request and any records that support it to the address below.",
+    "You can ask for a free copy of the documents and criteria we used to make this decision.",
+    "An expedited (fast) appeal is available if waiting could seriously harm your health.",
+    "To appeal, call Member Services at {PHONE} or write to us at the address on this letter.",
+    "Your provider may also request a peer-to-peer conversation with our medical director by "
+    "calling {PHONE}.",
+    "You may be able to request an external review by an independent review organization after "
+    "the internal appeal.",
+]
+
+
+def plan_paragraphs(b: Builder, c: Ctx, k: int = 1) -> None:
+    if not c.stated:
+        return
+    rng = c.rng
+    pool = PLAN_TEXT[c.plan][:]
+    rng.shuffle(pool)
+    s = dict(slots(c))
+    s.update({
+        "EMP": (rng.choice(V.EMPLOYERS), None), "MKT": (rng.choice(V.MARKETPLACES), None),
+        "METAL": (rng.choice(["Bronze", "Silver", "Gold", "Platinum", "Expanded Bronze"]), None),
+        "HMO": (rng.choice(["HMO", "PPO", "HMO-POS", "D-SNP", "HMO D-SNP", "Medicare PPO"]), None),
+        "SMP": (rng.choice(V.STATE_MEDICAID)[0], None),
+        "TRI": (rng.choice(["Prime", "Select", "For Life", "Prime Remote"]), None),
+    })
+    for tmpl in pool[:k]:
+        b.fill(tmpl, s, c.wrap)
+        b.nl(2)
+
+
+def rights(b: Builder, c: Ctx, k: int = 2) -> None:
+    rng = c.rng
+    pool = GENERIC_RIGHTS[:]
+    rng.shuffle(pool)
+    s = dict(slots(c))
+    s["PHONE"] = (phone(rng), None)
+    s["DAYS"] = (rng.choice(["180", "60", "65", "90", "30"]), None)
+    if rng.random() < 0.5:
+        b.t(rng.choice(["YOUR RIGHT TO APPEAL", "How to appeal", "What you can do",
+                        "Your appeal rights", "If you disagree with this decision",
+                        "IMPORTANT INFORMATION ABOUT YOUR APPEAL RIGHTS"])).nl(2)
+    for tmpl in pool[:k]:
+        b.fill(tmpl, s, c.wrap)
+        b.nl(2)
+
+
+def signature(b: Builder, c: Ctx) -> None:
+    rng = c.rng
+    b.t(rng.choice(["Sincerely,", "Sincerely,", "Thank you,", "Respectfully,", ""])).nl(2)
+    reviewer = f"{rng.choice(V.FIRST_NAMES)} {rng.choice(V.LAST_NAMES)}"
+    if rng.random() < 0.6:
+        b.t(f"{reviewer}, {rng.choice(['MD', 'DO', 'PharmD', 'RN'])}").nl()
+        b.t(rng.choice(["Medical Director", "Clinical Pharmacist", "Physician Reviewer",
+                        "Associate Medical Director", "Utilization Review Nurse"])).nl()
+    else:
+        b.t(rng.choice(["Utilization Management Department", "Pharmacy Team", "Member Services",
+                        "Appeals Unit", "Clinical Services"])).nl()
+    if rng.random() < 0.5:
+        write_payer(b, c)
+        b.nl()
+    b.nl()
+    if rng.random() < 0.4:
+        before, name, after = provider_name(c)
+        b.t(rng.choice(["cc: ", "CC: ", "Copy to: "])).t(before).e(name, "PROVIDER").t(after).nl(2)
+
+
+def taglines(b: Builder, c: Ctx) -> None:
+    rng = c.rng
+    ph = phone(rng)
+    lines = [
+        f"ATTENTION: If you speak Spanish, language assistance services, free of charge, are "
+        f"available to you. Call {ph}.",
+        f"Español: ATENCIÓN: si habla español, tiene a su disposición servicios gratuitos de "
+        f"asistencia lingüística. Llame al {ph}.",
+        f"Français: ATTENTION: Si vous parlez français, des services d'aide linguistique vous "
+        f"sont proposés gratuitement. Appelez le {ph}.",
+        f"Tagalog: PAUNAWA: Kung nagsasalita ka ng Tagalog, maaari kang gumamit ng mga serbisyo "
+        f"ng tulong sa wika nang walang bayad. Tumawag sa {ph}.",
+        f"Português: ATENÇÃO: Se fala português, encontram-se disponíveis serviços linguísticos, "
+        f"grátis. Ligue para {ph}.",
+        f"Deutsch: ACHTUNG: Wenn Sie Deutsch sprechen, stehen Ihnen kostenlos sprachliche "
+        f"Hilfsdienstleistungen zur Verfügung. Rufnummer: {ph}.",
+        f"Kreyòl Ayisyen: ATANSYON: Si w pale Kreyòl Ayisyen, gen sèvis èd pou lang ki "
+        f"disponib gratis pou ou. Rele {ph}.",
+        f"Italiano: ATTENZIONE: In caso la lingua parlata sia l'italiano, sono disponibili "
+        f"servizi di assistenza linguistica gratuiti. Chiamare il numero {ph}.",
+        f"Polski: UWAGA: Jeżeli mówisz po polsku, możesz skorzystać z bezpłatnej pomocy "
+        f"językowej. Zadzwoń pod numer {ph}.",
+    ]
+    rng.shuffle(lines)
+    b.t(rng.choice(["Language Assistance Services", "Multi-language Interpreter Services",
+                    "Notice of Availability", "Discrimination is against the law"])).nl(2)
+    if rng.random() < 0.6:
+        b.fill("{PAYER} complies with applicable Federal civil rights laws and does not "
+               "discriminate on the basis of race, color, national origin, age, disability, or "
+               "sex.", {"PAYER": (c.payer_mention, "PAYER")}, c.wrap)
+        b.nl(2)
+    for ln in lines[: rng.randint(3, len(lines))]:
+        b.t(wrap_same_length(ln, c.wrap) if c.wrap else ln).nl()
+    b.nl()
+
+
+def footer(b: Builder, c: Ctx, page: int, pages: int) -> None:
+    rng = c.rng
+    opt = rng.randrange(4)
+    if opt == 0:
+        b.t(f"Page {page} of {pages}").nl()
+    elif opt == 1:
+        b.t(f"{rng.choice(['Y0040', 'H1036', 'S5884', 'Y0114', 'H5216'])}_{_alnum(rng, 8)}_C"
+            f"{'   ' if rng.random() < 0.5 else ' '}{page}").nl()
+    elif opt == 2:
+        b.t(f"{_alnum(rng, 6)} (Rev. {rng.randint(1, 12):02d}/{rng.randint(19, 26)})").nl()
+
+
+# --- structures ---------------------------------------------------------------------------
+
+
+def s_mailed(b: Builder, c: Ctx) -> None:
+    """A mailed letter with letterhead, date, address, RE block and body."""
+    letterhead(b, c)
+    if c.rng.random() < 0.5:
+        date_line(b, c)
+        address_block(b, c)
+    else:
+        address_block(b, c)
+        date_line(b, c)
+    re_block(b, c)
+    salutation(b, c)
+    opening(b, c)
+    if c.rng.random() < 0.4:
+        distractor(b, c)
+    reason(b, c)
+    distractor(b, c)
+    plan_paragraphs(b, c, c.rng.randint(1, 2))
+    rights(b, c, c.rng.randint(1, 3))
+    signature(b, c)
+
+
+def salutation(b: Builder, c: Ctx) -> None:
+    rng = c.rng
+    if c.to_provider:
+        opt = rng.randrange(3)
+        if opt == 0:
+            b.t("Dear ").e("Dr. " + c.provider[2], "MISSING").t(":")
+        elif opt == 1:
+            b.t("Dear Provider:")
+        else:
+            b.t("Dear ").e(f"{c.provider[0]} {c.provider[2]}", "PROVIDER").t(",")
+    else:
+        opt = rng.randrange(4)
+        if opt == 0:
+            b.t("Dear ").e(patient_name(c, "full"), "PATIENT").t(":")
+        elif opt == 1:
+            b.t(rng.choice(["Dear Member:", "Dear Member,", "Dear Valued Member:", "Hello,"]))
+        elif opt == 2:
+            b.t(f"Dear {rng.choice(['Mr.', 'Ms.', 'Mx.'])} ").e(c.patient[2], "MISSING").t(":")
+        else:
+            b.t("Dear ").e(c.patient[0], "MISSING").t(",")
+    b.nl(2)
+
+
+def s_portal(b: Builder, c: Ctx) -> None:
+    """A claim/authorization detail page printed from a member or provider portal."""
+    rng = c.rng
+    b.e(c.payer.printed, "PAYER").t(rng.choice([" Member Portal", " | Provider Portal",
+                                                  " Online Services", ""])).nl()
+    b.t(rng.choice(["Home > Claims > Claim Details", "Authorizations > Request Detail",
+                    "My Claims / Claim detail", "Coverage Determination Status"])).nl(2)
+    b.t(rng.choice(["Notice date: ", "Decision date: ", "Date of notice: ", "Letter Date: "]))
+    b.e(c.d(c.letter_date), "LETTER_DATE").nl()
+    b.t(rng.choice(["Status: Denied", "Status: DENIED", "Decision: Not approved",
+                    "Claim status: Denied"])).nl(2)
+    re_block(b, c)
+    if rng.random() < 0.5:
+        b.t("Printed on " + c.d(c.letter_date + timedelta(days=rng.randint(1, 30)))).nl(2)
+    reason(b, c, heading=True)
+    distractor(b, c)
+    plan_paragraphs(b, c, rng.randint(1, 2))
+    rights(b, c, rng.randint(1, 2))
+
+
+def s_eob(b: Builder, c: Ctx) -> None:
+    """An Explanation of Benefits with a service table and remark codes."""
+    rng = c.rng
+    if c.service_date is None:
+        c.service_date = c.letter_date - timedelta(days=rng.randint(10, 120))
+    if c.claim_id is None:
+        c.claim_id = make_claim_id(rng, c.plan)
+    letterhead(b, c)
+    b.t(rng.choice(["EXPLANATION OF BENEFITS", "Explanation of Benefits",
+                    "Your Explanation of Benefits (EOB)", "CLAIM DETAIL STATEMENT"]))
+    b.t(rng.choice(["    THIS IS NOT A BILL", "\nThis is not a bill.", ""])).nl(2)
+    b.t(rng.choice(["Statement date: ", "Date: ", "Date Processed: ", "Statement Date "]))
+    b.e(c.d(c.letter_date), "LETTER_DATE").nl()
+    b.t(rng.choice(["Member: ", "Patient: ", "Subscriber: "])).e(
+        patient_name(c, "upper" if c.upper_names else "full"), "PATIENT")
+    b.t("    " + rng.choice(["Member ID: ", "ID: ", "Member #: "])).e(c.member_id, "MEMBER_ID")
+    b.nl()
+    b.t(rng.choice(["Claim number: ", "Claim #: ", "Claim ID: "])).e(c.claim_id, "CLAIM_ID")
+    _, pname, after = provider_name(c)
+    b.t("    Provider: ").e(pname if rng.random() < 0.6 else c.practice, "PROVIDER").nl(2)
+    billed = rng.randint(80, 40000) + rng.choice([0, 0.5, 0.25])
+    code = rng.choice(["CO-50", "CO-197", "CO-242", "CO-96", "CO-16", "CO-29", "CO-27", "PR-204",
+                       "CO-55", "CO-18", "CO-4", "CO-97"])
+    code = {"medical_necessity": "CO-50", "prior_auth": "CO-197", "out_of_network": "CO-242",
+            "not_covered": "CO-96", "coding_billing": rng.choice(["CO-16", "CO-4", "CO-97"]),
+            "timely_filing": "CO-29", "other": rng.choice(["CO-27", "OA-22", "CO-31"]),
+            "experimental": "CO-55"}.get(c.dtype, code)
+    hdr = "Date of service   Service                              Billed      Plan paid   You owe   Code"
+    b.t(hdr).nl()
+    desc = c.t_name.upper() if rng.random() < 0.5 else c.t_name
+    desc = desc[:35]
+    b.e(c.d(c.service_date) if rng.random() < 0.5 else fmt_date(c.service_date, "mdy"),
+        "SERVICE_DATE")
+    b.t("        ").e(desc, "THERAPY").t(" " * max(3, 37 - len(desc)))
+    b.t(f"${billed:,.2f}   $0.00       ${billed:,.2f}   {code}").nl(2)
+    b.t(rng.choice(["Notes:", "Remark codes:", "What the codes mean:", "Claim notes"])).nl()
+    b.t(code + " ")
+    reason(b, c, heading=False)
+    distractor(b, c)
+    plan_paragraphs(b, c, rng.randint(1, 2))
+    rights(b, c, rng.randint(1, 2))
+
+
+def s_ma_notice(b: Builder, c: Ctx) -> None:
+    """Medicare Advantage integrated denial notice (CMS-10003-NDMCP) layout."""
+    rng = c.rng
+    b.t(rng.choice(["Notice of Denial of Medical Coverage (or Payment)",
+                    "NOTICE OF DENIAL OF MEDICAL COVERAGE",
+                    "Notice of Denial of Payment"])).nl(2)
+    b.t("Date: ").e(c.d(c.letter_date), "LETTER_DATE").t("    ")
+    b.t(rng.choice(["Member number: ", "Member ID: "])).e(c.member_id, "MEMBER_ID").nl()
+    b.t("Name: ").e(patient_name(c), "PATIENT").nl()
+    b.e(c.payer.printed, "PAYER").t(rng.choice([" Medicare Advantage (HMO)", " (PPO)", "", 
+                                                  " Medicare Plan"])).nl(2)
+    if c.claim_id:
+        b.t("Claim number: " if c.service_date else rng.choice(["Case number: ", "Reference: "]))
+        b.e(c.claim_id, "CLAIM_ID").nl()
+    if c.service_date:
+        b.t("Date of service: ").e(c.d(c.service_date), "SERVICE_DATE").nl()
+    b.nl()
+    b.t(rng.choice(["Your request was denied", "We denied payment", "Your request was "
+                    "partially approved"])).nl()
+    b.t("We denied the medical services/items listed below that you or your physician asked "
+        "for:").nl()
+    b.e(c.t_name, "THERAPY").nl(2)
+    b.t(rng.choice(["We denied this request because: ", "Why we denied your request\n",
+                    "We denied this request because\n"]))
+    reason(b, c, heading=False)
+    distractor(b, c)
+    b.t("You have the right to appeal our decision").nl()
+    b.fill("You have the right to ask {PAYER} to review our decision by asking us for a plan "
+           "reconsideration. You must ask for a reconsideration within 65 calendar days from "
+           "the date of this notice.", slots(c), c.wrap)
+    b.nl(2)
+    if rng.random() < 0.5:
+        b.t("If you want someone to act for you: you can name a relative, friend, attorney, or "
+            "doctor to act as your representative.").nl(2)
+    b.t(f"Form CMS-10003-NDMCP OMB Approval 0938-0829 (Expires: "
+        f"{rng.randint(1, 12):02d}/{rng.randint(2024, 2028)})").nl()
+
+
+def s_partd_notice(b: Builder, c: Ctx) -> None:
+    """Part D coverage denial (CMS-10146) layout."""
+    rng = c.rng
+    letterhead(b, c)
+    b.t(rng.choice(["Notice of Denial of Medicare Prescription Drug Coverage",
+                    "NOTICE OF DENIAL OF MEDICARE PRESCRIPTION DRUG COVERAGE",
+                    "Request for Medicare Prescription Drug Coverage: Denied"])).nl(2)
+    date_line(b, c)
+    b.t("Enrollee's name: ").e(patient_name(c), "PATIENT").nl()
+    b.t(rng.choice(["Member ID: ", "Enrollee ID: ", "Medicare Part D ID: "])).e(
+        c.member_id, "MEMBER_ID").nl()
+    b.t("Drug: ").e(c.t_name, "THERAPY").nl()
+    _, pname, after = provider_name(c)
+    b.t("Prescriber: ").e(pname, "PROVIDER").t(after).nl()
+    if c.claim_id:
+        b.t(rng.choice(["Case number: ", "Request ID: ", "Coverage determination #: "])).e(
+            c.claim_id, "CLAIM_ID").nl()
+    b.nl()
+    b.fill("We have denied your request for the prescription drug listed above. We denied "
+           "this request because:", slots(c), c.wrap)
+    b.nl()
+    reason(b, c, heading=False)
+    distractor(b, c)
+    b.t("You have the right to request a redetermination (appeal) of our decision").nl()
+    b.fill("You have 65 days from the date of this notice to request a redetermination. "
+           "Your request must be made to {PAYER}.", slots(c), c.wrap)
+    b.nl(2)
+    b.t("Form CMS-10146").nl()
+
+
+def s_medicaid_notice(b: Builder, c: Ctx) -> None:
+    """Medicaid managed care Notice of Adverse Benefit Determination."""
+    rng = c.rng
+    letterhead(b, c)
+    b.t(rng.choice(["NOTICE OF ADVERSE BENEFIT DETERMINATION", "Notice of Action",
+                    "Notice of Adverse Benefit Determination", "Notice of Denial of Service"]))
+    b.nl(2)
+    date_line(b, c)
+    address_block(b, c)
+    re_block(b, c)
+    b.t(rng.choice(["What happened?", "What is this notice about?", "What did we decide?"]))
+    b.nl()
+    opening(b, c)
+    b.t(rng.choice(["Why?", "Why did we make this decision?", "The reason for our decision:"]))
+    b.nl()
+    reason(b, c, heading=False)
+    distractor(b, c)
+    plan_paragraphs(b, c, 2)
+    b.t(rng.choice(["Your rights", "What if I don't agree?", "How to ask for an appeal"])).nl()
+    rights(b, c, 2)
+    signature(b, c)
+
+
+def s_pbm(b: Builder, c: Ctx) -> None:
+    """PBM coverage-determination letter (often addressed to the prescriber)."""
+    rng = c.rng
+    b.e(c.payer.printed, "PAYER").t(rng.choice(["", " Coverage Review Department",
+                                                  " Prior Authorization", " Clinical Services"]))
+    b.nl()
+    street, city = address(rng)
+    b.t(f"{street}, {city}").nl(2)
+    b.t(rng.choice(["Coverage Determination", "COVERAGE DETERMINATION NOTICE",
+                    "Prior Authorization Determination", "Drug Coverage Decision"])).nl(2)
+    date_line(b, c)
+    b.t(rng.choice(["Patient: ", "Member: ", "Patient Name: "])).e(
+        patient_name(c, "upper" if c.upper_names else None), "PATIENT").nl()
+    b.t(rng.choice(["Member ID: ", "Cardholder ID: ", "ID: "])).e(c.member_id, "MEMBER_ID").nl()
+    b.t(rng.choice(["Drug Requested: ", "Medication: ", "Drug: ", "Requested drug: "])).e(
+        c.t_name, "THERAPY").nl()
+    _, pname, after = provider_name(c)
+    b.t(rng.choice(["Prescriber: ", "Prescribing Physician: ", "Prescriber Name: "])).e(
+        pname, "PROVIDER").t(after).nl()
+    if c.claim_id:
+        b.t(rng.choice(["Case ID: ", "Request #: ", "PA Reference: ", "Claim #: " if
+                        c.service_date else "Reference: "])).e(c.claim_id, "CLAIM_ID").nl()
+    b.nl()
+    b.t(rng.choice(["Decision: Denied", "Outcome: DENIED", "Determination: Not Approved"]))
+    b.nl(2)
+    reason(b, c, heading=True)
+    distractor(b, c)
+    if rng.random() < 0.4:
+        b.t(f"Alternatives: {c.alts[0]}; {c.alts[1]}").nl(2)
+    plan_paragraphs(b, c, 1)
+    rights(b, c, rng.randint(1, 2))
+    signature(b, c)
+
+
+def s_msn(b: Builder, c: Ctx) -> None:
+    """Medicare Summary Notice (Original Medicare, Part B) with a denied line."""
+    rng = c.rng
+    if c.service_date is None:
+        c.service_date = c.letter_date - timedelta(days=rng.randint(20, 90))
+    if c.claim_id is None:
+        c.claim_id = make_claim_id(rng, c.plan)
+    b.t("Medicare Summary Notice for Part B (Medical Insurance)").nl(2)
+    b.t("The Official Summary of Your Medicare Claims from the Centers for Medicare & Medicaid "
+        "Services").nl(2)
+    b.e(patient_name(c, "upper"), "PATIENT").nl()
+    street, city = address(rng)
+    b.t(f"{street}\n{city}").nl(2)
+    b.t("Notice for ").e(patient_name(c, "full"), "PATIENT").nl()
+    b.t("Medicare Number ").e(c.member_id, "MEMBER_ID").nl()
+    b.t("Date of This Notice ").e(c.d(c.letter_date), "LETTER_DATE").nl()
+    b.t("Claims Processed Between ").t(c.d(c.service_date)).t(" and ").t(
+        c.d(c.letter_date - timedelta(days=2))).nl(2)
+    b.t("Your Claims & Costs This Period").nl()
+    _, pname, after = provider_name(c)
+    b.t("Service Provided & Billing Code    Amount Provider Charged    Medicare Approved    "
+        "Maximum You May Be Billed    See Notes").nl()
+    b.e(fmt_date(c.service_date, "mdy"), "SERVICE_DATE").t("   ")
+    b.e(pname, "PROVIDER").t("   ").e(c.t_name, "THERAPY")
+    b.t(f" ({c.therapy.code or 'J3490'})   ${rng.randint(90, 5000)}.00   $0.00   "
+        f"${rng.randint(90, 5000)}.00   A").nl()
+    b.t("Claim number ").e(c.claim_id, "CLAIM_ID").nl(2)
+    b.t("Notes for Your Claims").nl().t("A ")
+    reason(b, c, heading=False)
+    plan_paragraphs(b, c, 2)
+    b.t("If you have questions, call ").e(c.payer.printed, "PAYER").t(" at " + phone(rng)).nl(2)
+
+
+def s_fax(b: Builder, c: Ctx) -> None:
+    """A fax cover sheet, then the letter to the provider."""
+    rng = c.rng
+    c.to_provider = True
+    b.t(rng.choice(["FAX", "FACSIMILE TRANSMITTAL", "Fax Cover Sheet", "F A X"])).nl(2)
+    b.t("To: ").e(c.practice, "PROVIDER").nl()
+    b.t(f"Fax: ({_digits(rng, 3)}) {_digits(rng, 3)}-{_digits(rng, 4)}").nl()
+    b.t("From: ").e(c.payer.printed, "PAYER").t(" " + rng.choice(["Utilization Management",
+                                                                   "Pharmacy Prior Auth", ""]))
+    b.nl()
+    b.t("Date: ").e(c.d(c.letter_date), "LETTER_DATE").nl()
+    b.t(f"Pages: {rng.randint(2, 6)} (including cover)").nl()
+    b.t(rng.choice(["RE: Adverse determination", "Re: Coverage decision", "Subject: Denial "
+                    "notice"])).nl(2)
+    b.t("CONFIDENTIALITY NOTICE: This facsimile contains protected health information. If you "
+        "received it in error, notify the sender and destroy it.").nl()
+    b.page()
+    letterhead(b, c)
+    re_block(b, c)
+    salutation(b, c)
+    opening(b, c)
+    reason(b, c)
+    distractor(b, c)
+    plan_paragraphs(b, c, 1)
+    rights(b, c, rng.randint(1, 2))
+    signature(b, c)
+
+
+def s_tersenotice(b: Builder, c: Ctx) -> None:
+    """A terse one-screen notice: heading line, facts, reason; used by small plans and TPAs."""
+    rng = c.rng
+    b.t(rng.choice(["ADVERSE BENEFIT DETERMINATION", "Denial Notice", "Claim Denial",
+                    "Pre-Service Denial"])).t(" - ").e(c.payer.printed, "PAYER").nl()
+    b.e(c.d(c.letter_date), "LETTER_DATE").nl(2)
+    re_block(b, c)
+    reason(b, c, heading=True)
+    plan_paragraphs(b, c, 1)
+    rights(b, c, 1)
+
+
+STRUCTURES = {
+    "mailed": s_mailed, "portal": s_portal, "eob": s_eob, "ma": s_ma_notice,
+    "partd": s_partd_notice, "medicaid": s_medicaid_notice, "pbm": s_pbm, "msn": s_msn,
+    "fax": s_fax, "terse": s_tersenotice,
+}
+
+
+def choose_structure(c: Ctx) -> str:
+    rng = c.rng
+    opts = ["mailed"] * 5 + ["portal", "fax", "terse"] * 1
+    if c.service_date is not None:
+        opts += ["eob"] * 2
+    if c.therapy.kind == "drug":
+        opts += ["pbm"] * (3 if c.payer.pbm else 1)
+    if c.stated:
+        if c.plan == "medicare_advantage" and c.therapy.kind != "drug":
+            opts += ["ma"] * 4
+        if c.plan == "medicare_part_d":
+            opts += ["partd"] * 4
+        if c.plan == "medicaid_mco":
+            opts += ["medicaid"] * 4
+        if c.plan == "original_medicare" and c.therapy.kind != "drug":
+            opts += ["msn"] * 5
+    return rng.choice(opts)
+
+
+@dataclass
+class Letter:
+    """One generated letter with its labels."""
+
+    id: str
+    text: str
+    ents: list[tuple[int, int, str]]
+    missing: list[tuple[int, int]]
+    denial_type: str
+    plan_type: str
+    labels: dict[str, object]
+    structure: str
+
+
+def make_letter(rng: random.Random, idx: str) -> Letter:
+    c = sample_ctx(rng)
+    b = Builder()
+    structure = choose_structure(c)
+    STRUCTURES[structure](b, c)
+    # Extra pages: appeal rights, taglines.
+    n_pages = 1 + b.text.count("\f")
+    if rng.random() < 0.5:
+        footer(b, c, n_pages, n_pages + 1)
+        b.page()
+        b.t(rng.choice(["IMPORTANT INFORMATION ABOUT YOUR APPEAL RIGHTS", "Appeal Rights",
+                        "What if I disagree?", "Your Rights"])).nl(2)
+        plan_paragraphs(b, c, 2)
+        rights(b, c, rng.randint(2, 4))
+    if rng.random() < 0.45:
+        b.page()
+        taglines(b, c)
+    text = b.text.rstrip() + "\n"
+    plan_label = c.plan if c.stated else "unknown"
+    ents = sorted(b.spans)
+    first = {}
+    for s, e, lab in ents:
+        first.setdefault(lab, text[s:e])
+    reason_text = text[b.reason[0]:b.reason[1]] if b.reason else None
+    labels = {
+        "id": idx,
+        "payer": first.get("PAYER"),
+        "payer_canonical": c.payer.canonical,
+        "plan_type": None if plan_label == "unknown" else plan_label,
+        "therapy": first.get("THERAPY"),
+        "denial_type": c.dtype,
+        "denial_reason": re.sub(r"\s+", " ", reason_text) if reason_text else None,
+        "letter_date": c.letter_date.isoformat(),
+        "service_date": c.service_date.isoformat() if any(
+            lab == "SERVICE_DATE" for _, _, lab in ents) and c.service_date else None,
+        "member_id": c.member_id,
+        "claim_id": c.claim_id if any(lab == "CLAIM_ID" for _, _, lab in ents) else None,
+        "patient_name": f"{c.patient[0]} {c.patient[2]}",
+        "provider_name": first.get("PROVIDER"),
+    }
+    return Letter(idx, text, ents, sorted(b.missing), c.dtype, plan_label, labels, structure)
+
+
+def _atomic_write(path: Path, data: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(data)
+    os.replace(tmp, path)
+
+
+def generate(out_dir: Path, n: int, seed: int, prefix: str = "g") -> list[Letter]:
+    """Write ``n`` letters (``ID.txt``), ``labels.jsonl`` and ``spans.jsonl`` into ``out_dir``."""
+    rng = random.Random(seed)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    letters = [make_letter(rng, f"{prefix}{seed}_{i:05d}") for i in range(n)]
+    for lt in letters:
+        _atomic_write(out_dir / f"{lt.id}.txt", lt.text)
+    _atomic_write(out_dir / "labels.jsonl",
+                  "".join(json.dumps(lt.labels) + "\n" for lt in letters))
+    _atomic_write(out_dir / "spans.jsonl", "".join(json.dumps({
+        "id": lt.id, "text": lt.text, "ents": lt.ents, "missing": lt.missing,
+        "denial_type": lt.denial_type, "plan_type": lt.plan_type, "structure": lt.structure,
+        "form": "plain"}) + "\n" for lt in letters))
+    return letters
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("out_dir", type=Path)
+    ap.add_argument("--n", type=int, default=2000)
+    ap.add_argument("--seed", type=int, default=1)
+    args = ap.parse_args(argv)
+    letters = generate(args.out_dir, args.n, args.seed)
+    print(f"wrote {len(letters)} letters to {args.out_dir}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

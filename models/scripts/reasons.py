@@ -1,0 +1,295 @@
+"""Denial-reason wordings for the 12 denial types: direct, indirect and plain-language.
+
+Slots: ``{T}`` the therapy (labelled THERAPY), ``{PAYER}`` a payer mention (labelled PAYER);
+everything else is filled with plain text: ``{ALT1}``/``{ALT2}`` preferred alternatives, ``{DUP}``
+the drug or service already on file, ``{CLASS}`` its drug class, ``{CRIT}`` a criteria set,
+``{SPEC}`` the reviewer's specialty, ``{QTY}``/``{LIMIT}``/``{DAYS}`` quantities, ``{N}``/``{M}``
+visit counts, ``{XDATE}`` an unrelated date, ``{EOC}`` the plan document, ``{DX}`` a diagnosis,
+``{FL}`` a filing limit, ``{NET}`` a network name, ``{CODE}`` a CPT/HCPCS code.
+
+Each wording is written the way payers really phrase it; the indirect ones never say the label's
+name ("must first try and fail two preferred alternatives" is step therapy).
+"""
+
+from __future__ import annotations
+
+REASONS: dict[str, list[str]] = {
+    "medical_necessity": [
+        "We denied this request because {T} is not medically necessary for your condition.",
+        "The requested {T} is not medically necessary.",
+        "Based on {CRIT} criteria, the information submitted does not support the medical "
+        "necessity of {T}.",
+        "After review by a board-certified {SPEC} physician, it was determined that {T} does not "
+        "meet medical necessity criteria.",
+        "The records we received do not show that you tried at least 6 weeks of conservative "
+        "treatment, such as physical therapy and anti-inflammatory medicine, before {T}.",
+        "Your doctor did not send information showing that your symptoms have lasted more than "
+        "six weeks or that there are warning signs such as weakness or numbness. Because of "
+        "this, {T} does not meet our guidelines.",
+        "The clinical information provided does not meet {CRIT} criteria for {T}.",
+        "This service is not reasonable and necessary for the diagnosis reported.",
+        "The documentation does not show that the requested level of care is needed. Your needs "
+        "can be safely met at a lower level of care, such as outpatient treatment.",
+        "You no longer meet the criteria for continued stay. Based on the notes from your care "
+        "team, you are medically stable and your care can continue at a less intensive setting.",
+        "Our policy requires a body mass index (BMI) of 40 or more, or 35 or more with a serious "
+        "related health problem, and a supervised diet program of at least 6 months. The notes "
+        "we received do not show this, so we cannot approve {T}.",
+        "Coverage for {T} was denied. The medical records do not document the findings our "
+        "{CRIT} requires, including failure of conservative therapy and imaging that shows the "
+        "problem.",
+        "The health plan's physician reviewer determined the request for {T} is not supported "
+        "as necessary; a less costly alternative is equally effective for {DX}.",
+        "Denied - not medically necessary. Documentation submitted does not support the "
+        "service as billed.",
+        "We reviewed the information from your provider. It does not show why you need {T} "
+        "now. The standard of care for your condition is to try other treatments first.",
+        "The submitted records do not demonstrate that {T} is required to diagnose or treat "
+        "your illness or injury.",
+        "Your request for {T} was not approved because the information we have does not show "
+        "that the treatment is needed for your health at this time.",
+        "Medical necessity has not been established for {T} based on the clinical "
+        "documentation submitted.",
+        "These are non-covered services because this is not deemed a 'medical necessity' by the "
+        "payer.",
+        "The frequency of {T} exceeds what is considered medically appropriate for {DX}.",
+        "The number of units requested is more than what is medically needed for this condition; "
+        "the clinical notes support a lower level of service.",
+    ],
+    "experimental": [
+        "{T} is considered experimental and investigational for your diagnosis.",
+        "The requested service, {T}, is considered investigational and is therefore not covered.",
+        "There is not enough scientific evidence in peer-reviewed medical literature to show "
+        "that {T} improves health outcomes for people with {DX}.",
+        "{T} is considered unproven for this indication under our Medical Policy.",
+        "The requested use of {T} is not approved by the U.S. Food and Drug Administration (FDA) "
+        "for this indication.",
+        "This is an off-label use that is not supported by the compendia (AHFS-DI, DRUGDEX or "
+        "NCCN category 1 or 2A).",
+        "Studies of {T} for your condition are still under way, and its safety and effectiveness "
+        "have not been established.",
+        "Procedure/treatment/drug is deemed experimental/investigational by the payer.",
+        "We cannot approve {T} because it is still being studied and is not yet an accepted "
+        "treatment for your condition.",
+        "The plan does not cover services that are not proven to be effective. Current "
+        "evidence about {T} is limited to small studies without long-term results.",
+        "{T} does not meet the plan's definition of proven, safe and effective care; it is "
+        "considered emerging technology.",
+        "Treatment has not been deemed 'proven to be effective' by the payer.",
+        "Your plan excludes experimental or investigational treatment, and {T} for this use falls "
+        "under that exclusion.",
+    ],
+    "prior_auth": [
+        "No prior authorization was on file for this service.",
+        "This service required precertification, which was not obtained before the service was "
+        "provided.",
+        "Your provider did not get our approval before you received {T}.",
+        "We did not receive a request for approval before your admission.",
+        "The services billed exceed the number of visits authorized ({N} visits approved; {M} "
+        "visits billed).",
+        "The authorization on file does not match the provider who performed the service.",
+        "Authorization number {AUTHN} expired on {XDATE}, before the date of service.",
+        "Precertification/authorization/notification/pre-treatment absent.",
+        "Notification of the inpatient admission was not received within 24 hours as required "
+        "by your plan.",
+        "This claim was denied because {T} requires prior approval and none was requested.",
+        "Our records show no approved referral or authorization for these services.",
+        "Services denied: prior authorization required but not obtained.",
+        "The provider needed to ask us for approval before providing {T}. We have no record of "
+        "that request, so the claim cannot be paid.",
+        "The dates of service fall outside the approved authorization period.",
+        "Payment is denied because the service was performed before approval was granted.",
+    ],
+    "step_therapy": [
+        "{T} is covered only after you have tried {ALT1} and {ALT2}.",
+        "Your plan requires you to first try and fail two preferred alternatives before this "
+        "drug can be approved.",
+        "Step therapy requirements have not been met.",
+        "Our records show no claims for the required first-line drugs ({ALT1}, {ALT2}) in the "
+        "past 120 days.",
+        "You must first try {ALT1}, a preferred medicine, before we can cover {T}. The request "
+        "did not show that you tried it, could not tolerate it, or cannot take it.",
+        "{T} is a second-step drug. The plan covers it when a first-step drug has not worked "
+        "for you.",
+        "This drug has a step therapy requirement. We need proof that you took {ALT1} or "
+        "{ALT2} for at least 3 months and it did not work.",
+        "Coverage requires documented failure, intolerance or contraindication to at least two "
+        "formulary alternatives, including {ALT1}.",
+        "Step Therapy, Alternate Drug Therapy Required Prior To Use Of Submitted Product.",
+        "Your doctor's notes do not show a trial of {ALT1}. The plan's fail-first rules require "
+        "that trial before {T}.",
+        "Your plan wants you to use {ALT1} first. If it does not work for you, your doctor can ask "
+        "us again for {T}.",
+        "The request does not meet the plan's step therapy protocol: use of {ALT1} and {ALT2} "
+        "must be tried before {T} is covered.",
+    ],
+    "non_formulary": [
+        "{T} is not on your plan's list of covered drugs (formulary).",
+        "This drug is not included on the {YEAR} Drug List for your plan.",
+        "{T} is a non-formulary product. Formulary alternatives include {ALT1} and {ALT2}.",
+        "The requested drug is excluded from your plan's formulary. You may ask for a formulary "
+        "exception.",
+        "{T} is not on the Preferred Drug List (PDL).",
+        "Your plan does not cover this drug because it is not on the plan's drug list. Covered "
+        "drugs that treat the same condition include {ALT1}.",
+        "The medication is a non-preferred, non-covered brand. The plan covers {ALT1} instead.",
+        "Product/Service Not Covered - this NDC is not on the formulary.",
+        "The drug you asked for is not a covered drug under your pharmacy benefit. The plan "
+        "removed it from the formulary on {XDATE}.",
+        "We can't cover {T} because it isn't on our list of covered drugs. Ask your doctor if "
+        "{ALT1} would work for you.",
+        "Your drug plan does not include {T}; the covered options for your condition are {ALT1} "
+        "and {ALT2}.",
+    ],
+    "quantity_limit": [
+        "The quantity requested ({QTY} per {DAYS} days) exceeds the plan limit of {LIMIT} per "
+        "{DAYS} days.",
+        "Plan limitations exceeded.",
+        "Your plan covers up to {LIMIT} of {T} every {DAYS} days.",
+        "The requested dose exceeds the maximum dose approved by the FDA.",
+        "You asked for more than the amount your plan allows for this medicine.",
+        "This drug has a quantity limit. Your prescription for {QTY} is more than the "
+        "{LIMIT} allowed per {DAYS} days.",
+        "Days supply limitation: the plan pays for up to a {DAYS}-day supply at one time.",
+        "The quantity limit for {T} is {LIMIT} per {DAYS} days. The prescriber did not give a "
+        "reason a higher amount is needed.",
+        "We approved {LIMIT} per {DAYS} days, the amount your plan covers. The extra quantity "
+        "requested is denied.",
+        "Coverage is limited to one device every 5 years; a replacement within that period is "
+        "not covered.",
+        "The number of units exceeds the plan's dosing limit for this drug.",
+    ],
+    "out_of_network": [
+        "The provider who performed this service is not in your plan's network.",
+        "Services were performed by a non-participating provider, and your plan does not "
+        "include out-of-network benefits.",
+        "Your HMO plan requires that you receive care from providers in the {NET} network.",
+        "No referral from your primary care physician was on file for this visit.",
+        "The facility is outside your plan's service area, and the care was not an emergency.",
+        "Services not provided by network/primary care providers.",
+        "You went to a doctor who does not have a contract with us. Your plan only pays for "
+        "care from doctors in its network, except in an emergency.",
+        "The rendering provider is out of network for your plan; no gap exception was approved.",
+        "The pharmacy that filled this prescription is not in your plan's pharmacy network.",
+        "Your plan covers {T} only at a preferred (in-network) provider. The provider you chose "
+        "is not a preferred provider.",
+        "The provider is not a participating provider with {PAYER} for your plan, and you did "
+        "not have an approved out-of-network request.",
+        "Referral absent: your plan requires a referral from your PCP for specialist care.",
+    ],
+    "duplicate_therapy": [
+        "Therapeutic duplication: you are already taking {DUP}, which is in the same drug class "
+        "as {T}.",
+        "Two {CLASS} are not covered at the same time.",
+        "DUR reject 88 - therapeutic duplication (conflict code TD) with an active prescription "
+        "for {DUP}.",
+        "Another prescription with the same active ingredient is active on your profile.",
+        "The request duplicates therapy already on file: {DUP} was filled on {XDATE} and is "
+        "still active.",
+        "Our records show you are currently receiving {DUP}. Taking {T} at the same time would "
+        "duplicate that treatment.",
+        "{T} duplicates {DUP}, which is already authorized for the same dates of service.",
+        "The requested {T} duplicates occupational therapy services already authorized for the "
+        "same period.",
+        "Duplicative services: you are already receiving {DUP}, and {T} during the same period "
+        "would duplicate those services.",
+        "The services requested overlap with services that are currently approved ({DUP}) and "
+        "serve the same goals.",
+        "We do not cover two medicines from the same class together. You have an active "
+        "prescription for {DUP}.",
+        "Concurrent use of {T} and {DUP} is considered duplicate therapy and is not covered "
+        "unless the prescriber explains the overlap is intended.",
+        "The plan found a drug therapy problem: {T} and {DUP} work in the same way.",
+    ],
+    "not_covered": [
+        "{T} is not a covered benefit under your plan.",
+        "Your plan excludes cosmetic services, and {T} is considered cosmetic.",
+        "This service is specifically excluded in your {EOC}.",
+        "Weight-loss medicines are excluded from your pharmacy benefit.",
+        "Your employer's plan does not include coverage for {T}.",
+        "Non-covered charge(s). This service is not covered under the patient's current benefit "
+        "plan.",
+        "You have reached the {N}-visit yearly limit for this benefit.",
+        "Benefit maximum for this time period or occurrence has been reached.",
+        "The plan does not pay for {T}. It is listed under 'What is not covered' in your {EOC}.",
+        "Routine services of this kind are not covered by your plan.",
+        "{T} is a benefit exclusion under your plan, regardless of medical necessity.",
+        "These charges are not covered because this type of service is excluded by the terms of "
+        "your coverage.",
+    ],
+    "coding_billing": [
+        "The procedure code is inconsistent with the modifier used.",
+        "The diagnosis code is not valid for the date of service.",
+        "The claim lacks information needed for adjudication; please submit an itemized bill.",
+        "Claim/service lacks information or has submission/billing error(s).",
+        "The place of service billed is inconsistent with the procedure code.",
+        "The benefit for this service is included in the payment for another service performed "
+        "the same day.",
+        "This code is not separately payable; it is bundled with procedure {CODE} under NCCI "
+        "edits.",
+        "Exact duplicate claim/service: this claim was already processed.",
+        "The rendering provider NPI is missing or invalid on the claim.",
+        "We asked for the medical records for this claim and did not receive them.",
+        "The claim was billed with an invalid or deleted procedure code for this date.",
+        "The diagnosis is inconsistent with the procedure billed.",
+        "The units billed do not match the time documented; please send a corrected claim.",
+    ],
+    "timely_filing": [
+        "The claim was received after the {FL}-day filing limit.",
+        "The time limit for filing has expired.",
+        "Claims must be submitted within {FL} days of the date of service. We received this "
+        "claim on {XDATE}.",
+        "This claim was filed late and cannot be paid.",
+        "We received the claim after the deadline for submitting claims under your plan.",
+        "Timely filing limit exceeded.",
+        "The claim was not submitted within 12 months of the date of service, as Medicare "
+        "requires.",
+        "Your provider sent this bill to us too late. Claims have to reach us within {FL} days.",
+        "The corrected claim was received after the filing deadline for corrections.",
+    ],
+    "other": [
+        "Our records show your coverage ended on {XDATE}, before the date of service.",
+        "This care may be covered by another payer per coordination of benefits.",
+        "The patient cannot be identified as our insured.",
+        "You were not eligible for benefits on the date of service.",
+        "We have not received the coordination of benefits questionnaire we asked you to "
+        "return.",
+        "This provider was not certified/eligible to be paid for this procedure/service on "
+        "this date of service.",
+        "Your premium was not paid for the grace period, so coverage was suspended on {XDATE}.",
+        "The claim is the responsibility of the workers' compensation carrier.",
+        "We need the accident questionnaire before we can process this claim.",
+        "Coverage/program guidelines were not met.",
+        "Expenses incurred prior to coverage.",
+        "Another plan is primary for this member; please bill the primary insurer first.",
+    ],
+}
+
+# Short headings a letter puts before the reason ("Reason for denial:", ...).
+REASON_HEADINGS = (
+    "Reason for denial:", "Reason for our decision:", "Why we denied your request:",
+    "Denial reason:", "Explanation:", "Why did we deny your request?", "REASON:",
+    "The reason for this decision is:", "Rationale:", "Basis for decision:",
+    "We denied your request for the following reason(s):", "Reason code description:",
+    "Decision rationale", "Why was my claim denied?", "Remark:",
+)
+
+# Sentences that mention a *second* reason or a denial word in passing.
+DISTRACTORS = [
+    "Prior authorization was requested on {XDATE} and the request was reviewed by a clinician.",
+    "Please note that this drug also has a quantity limit; the limit did not affect this "
+    "decision.",
+    "Some drugs on your plan require step therapy or prior authorization; see your formulary.",
+    "If you receive care from an out-of-network provider, you may pay more.",
+    "Your provider is a participating provider with your plan.",
+    "If the denial was based on medical necessity, experimental treatment or a similar "
+    "exclusion or limit, you may ask for an explanation of the scientific or clinical judgment "
+    "used, free of charge.",
+    "This decision is not about whether the service is covered under your plan.",
+    "The claim was received within the filing limit.",
+    "You may also ask for a copy of the guideline or criteria we used to make this decision.",
+    "We also checked whether {T} requires precertification; it does.",
+    "This letter does not mean the service is experimental.",
+    "A duplicate copy of this letter has been sent to your provider.",
+    "The requested drug is on the formulary at tier 4.",
+]

@@ -1,0 +1,521 @@
+"""Train the denialparse spaCy pipeline (NER + two exclusive textcats) on a generated corpus.
+
+The corpus generator and the OCR-in-the-loop step live in the spaCy project under ``models/``
+(``models/scripts/generate.py``, ``models/scripts/ocr_corpus.py``); this module turns their
+``spans.jsonl`` records into spaCy examples and runs the training loop.
+
+Why a hand-written loop instead of ``spacy train``: the pipeline has *two* exclusive textcats
+(``textcat_denial`` over the 12 denial types, ``textcat_plan`` over the 9 plan types). Both read
+``doc.cats``, and spaCy's exclusive textcat refuses a ``doc.cats`` with two positive labels
+(error E895), so each textcat must see its own reference cats. The loop below runs the components'
+``update`` by hand (what ``Language.update`` does), giving each textcat its own examples over the
+*same* predicted docs so the shared tok2vec gets all three gradients. The saved pipeline uses only
+built-in factories and loads with plain ``spacy.load``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import random
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from denialparse.exceptions import MissingDependencyError, OutputError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.training import Example
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "DENIAL_LABELS",
+    "ENT_LABELS",
+    "PLAN_LABELS",
+    "TrainMetrics",
+    "evaluate_pipeline",
+    "finish_pipeline",
+    "fit_calibration",
+    "models_dir",
+    "read_records",
+    "records_to_examples",
+    "run_training",
+    "train_pipeline",
+]
+
+ENT_LABELS = ("PAYER", "THERAPY", "PATIENT", "PROVIDER", "MEMBER_ID", "CLAIM_ID", "LETTER_DATE",
+              "SERVICE_DATE")
+DENIAL_LABELS = ("medical_necessity", "experimental", "prior_auth", "step_therapy",
+                 "non_formulary", "quantity_limit", "out_of_network", "duplicate_therapy",
+                 "not_covered", "coding_billing", "timely_filing", "other")
+PLAN_LABELS = ("erisa", "aca_individual", "medicare_advantage", "medicare_part_d",
+               "original_medicare", "medicaid_mco", "fehb", "tricare", "unknown")
+TEXTCATS = {"textcat_denial": ("denial_type", DENIAL_LABELS),
+            "textcat_plan": ("plan_type", PLAN_LABELS)}
+
+
+def models_dir() -> Path:
+    """The spaCy project directory ``models/`` of a source checkout.
+
+    Raises:
+        MissingDependencyError: not running from a source checkout (training needs the
+            generator scripts and configs, which a wheel does not ship).
+    """
+    env = os.environ.get("DENIALPARSE_MODELS_DIR")
+    path = Path(env) if env else Path(__file__).resolve().parents[2] / "models"
+    if not (path / "scripts" / "generate.py").is_file():
+        raise MissingDependencyError(
+            f"training needs the spaCy project in a source checkout ({path} not found); "
+            "clone the repository or set DENIALPARSE_MODELS_DIR"
+        )
+    return path
+
+
+def _import_script(name: str) -> Any:
+    """Import one of ``models/scripts/*.py`` (they are a project, not a package)."""
+    scripts = str(models_dir() / "scripts")
+    if scripts not in sys.path:
+        sys.path.insert(0, scripts)
+    return __import__(name)
+
+
+# ------------------------------------------------------------------------------------------
+# records -> examples
+# ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Pair:
+    """The two examples of one letter: (NER + denial cats) and (plan cats), same predicted doc."""
+
+    main: Example
+    plan: Example
+
+
+def records_to_examples(nlp: Language, records: Iterable[dict[str, Any]]) -> list[_Pair]:
+    """Turn ``spans.jsonl`` records into training examples.
+
+    Entities that don't fall on token boundaries are trimmed to the tokens inside them
+    ("contract"); entities marked ``missing`` (and ones that can't be placed) are left as
+    missing annotation rather than taught as "not an entity".
+
+    Args:
+        nlp: the pipeline whose tokenizer makes the docs.
+        records: dicts with ``text``, ``ents`` ([start, end, label]), ``missing``,
+            ``denial_type`` and ``plan_type``.
+
+    Returns:
+        One ``_Pair`` per record.
+    """
+    from spacy.training import Example
+
+    pairs: list[_Pair] = []
+    for rec in records:
+        doc = nlp.make_doc(rec["text"])
+        ents, missing = [], []
+        for start, end, label in rec["ents"]:
+            span = doc.char_span(start, end, label=label, alignment_mode="contract")
+            if span is None or not span.text.strip():
+                span = doc.char_span(start, end, alignment_mode="expand")
+                if span is not None:
+                    missing.append(span)
+                continue
+            ents.append(span)
+        for start, end in rec.get("missing", []):
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is not None:
+                missing.append(span)
+        ents = _drop_overlaps(ents)
+        missing = [m for m in missing if not any(m.start < e.end and e.start < m.end for e in ents)]
+        ref = doc.copy()
+        ref.set_ents(ents, missing=missing, default="outside")
+        ref.cats = {lab: float(lab == rec["denial_type"]) for lab in DENIAL_LABELS}
+        ref_plan = nlp.make_doc(rec["text"])
+        ref_plan.cats = {lab: float(lab == rec["plan_type"]) for lab in PLAN_LABELS}
+        pred = nlp.make_doc(rec["text"])
+        pairs.append(_Pair(Example(pred, ref), Example(pred, ref_plan)))
+    return pairs
+
+
+def _drop_overlaps(spans: list[Any]) -> list[Any]:
+    out: list[Any] = []
+    for sp in sorted(spans, key=lambda s: (s.start, -(s.end - s.start))):
+        if out and sp.start < out[-1].end:
+            continue
+        out.append(sp)
+    return out
+
+
+# ------------------------------------------------------------------------------------------
+# evaluation on records
+# ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class TrainMetrics:
+    """Scores of a pipeline on held-out generated letters."""
+
+    ents: dict[str, dict[str, float]] = field(default_factory=dict)
+    ents_f: float = 0.0
+    denial_acc: float = 0.0
+    plan_acc: float = 0.0
+    n_docs: int = 0
+    by_form: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    @property
+    def score(self) -> float:
+        """One number to pick the best epoch: mean of entity F and the two accuracies."""
+        return (self.ents_f + self.denial_acc + self.plan_acc) / 3
+
+
+def evaluate_pipeline(nlp: Language, records: Sequence[dict[str, Any]]) -> TrainMetrics:
+    """Entity P/R/F per label (exact spans) and textcat accuracies on labelled records.
+
+    Args:
+        nlp: a trained pipeline.
+        records: ``spans.jsonl`` records (not trained on).
+
+    Returns:
+        The metrics.
+    """
+    counts = {lab: [0, 0, 0] for lab in ENT_LABELS}  # tp, fp, fn
+    right = {"textcat_denial": 0, "textcat_plan": 0}
+    form_right: dict[str, list[int]] = {}
+    texts = [r["text"] for r in records]
+    for rec, doc in zip(records, nlp.pipe(texts, batch_size=32), strict=True):
+        gold = set()
+        for s, e, lab in rec["ents"]:
+            sp = doc.char_span(s, e, alignment_mode="contract")
+            if sp is not None:
+                gold.add((sp.start_char, sp.end_char, lab))
+        missing = [(s, e) for s, e in rec.get("missing", [])]
+        pred = {(e.start_char, e.end_char, e.label_) for e in doc.ents
+                if not any(s <= e.start_char < t for s, t in missing)}
+        for lab in ENT_LABELS:
+            g = {x for x in gold if x[2] == lab}
+            p = {x for x in pred if x[2] == lab}
+            counts[lab][0] += len(g & p)
+            counts[lab][1] += len(p - g)
+            counts[lab][2] += len(g - p)
+        d_ok = max(DENIAL_LABELS, key=lambda k: doc.cats.get(k, 0.0)) == rec["denial_type"]
+        p_ok = max(PLAN_LABELS, key=lambda k: doc.cats.get(k, 0.0)) == rec["plan_type"]
+        right["textcat_denial"] += d_ok
+        right["textcat_plan"] += p_ok
+        fr = form_right.setdefault(rec.get("form", "plain"), [0, 0, 0])
+        fr[0] += 1
+        fr[1] += d_ok
+        fr[2] += p_ok
+    m = TrainMetrics(n_docs=len(records))
+    tp_all = fp_all = fn_all = 0
+    for lab, (tp, fp, fn) in counts.items():
+        p = tp / (tp + fp) if tp + fp else 0.0
+        r = tp / (tp + fn) if tp + fn else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        m.ents[lab] = {"p": round(p, 4), "r": round(r, 4), "f": round(f, 4), "support": tp + fn}
+        tp_all, fp_all, fn_all = tp_all + tp, fp_all + fp, fn_all + fn
+    p = tp_all / (tp_all + fp_all) if tp_all + fp_all else 0.0
+    r = tp_all / (tp_all + fn_all) if tp_all + fn_all else 0.0
+    m.ents_f = round(2 * p * r / (p + r), 4) if p + r else 0.0
+    n = max(1, len(records))
+    m.denial_acc = round(right["textcat_denial"] / n, 4)
+    m.plan_acc = round(right["textcat_plan"] / n, 4)
+    m.by_form = {k: {"n": v[0], "denial_acc": round(v[1] / v[0], 4),
+                     "plan_acc": round(v[2] / v[0], 4)} for k, v in form_right.items()}
+    return m
+
+
+# ------------------------------------------------------------------------------------------
+# training loop
+# ------------------------------------------------------------------------------------------
+
+
+def _config_path() -> Path:
+    return models_dir() / "configs" / "pipeline.cfg"
+
+
+def train_pipeline(
+    train_records: Sequence[dict[str, Any]],
+    dev_records: Sequence[dict[str, Any]],
+    out_dir: Path,
+    *,
+    epochs: int = 8,
+    seed: int = 0,
+    config_path: Path | None = None,
+    max_seconds: float | None = None,
+    batch_size: int = 16,
+) -> TrainMetrics:
+    """Train on ``train_records``, keep the epoch that scores best on ``dev_records``.
+
+    Args:
+        train_records: ``spans.jsonl`` records to train on.
+        dev_records: held-out records (may be empty: then the last epoch is kept).
+        out_dir: where the pipeline is written (``nlp.to_disk``), replacing what is there.
+        epochs: passes over the training records.
+        seed: random seed (shuffling, dropout, weights).
+        config_path: the pipeline config; default ``models/configs/pipeline.cfg``.
+        max_seconds: stop after the epoch that crosses this wall-clock budget.
+        batch_size: letters per update.
+
+    Returns:
+        The dev metrics of the kept pipeline (empty metrics without dev records).
+
+    Raises:
+        OutputError: ``out_dir`` can't be written.
+    """
+    from spacy.util import fix_random_seed, load_config, load_model_from_config, minibatch
+
+    fix_random_seed(seed)
+    config = load_config(config_path or _config_path())
+    nlp = load_model_from_config(config, auto_fill=True, validate=True)
+    pairs = records_to_examples(nlp, train_records)
+    if not pairs:
+        raise ValueError("no training records")
+    nlp.initialize(lambda: [p.main for p in pairs[:200]])
+    optimizer = nlp.create_optimizer()
+    rng = random.Random(seed)
+    best: tuple[float, bytes] | None = None
+    best_metrics = TrainMetrics()
+    t0 = time.monotonic()
+    for epoch in range(epochs):
+        rng.shuffle(pairs)
+        losses: dict[str, float] = {}
+        for batch in minibatch(pairs, size=batch_size):
+            _update(nlp, batch, optimizer, losses, drop=0.1)
+        if dev_records:
+            with nlp.select_pipes(enable=nlp.pipe_names), nlp.use_params(optimizer.averages):
+                metrics = evaluate_pipeline(nlp, dev_records)
+                if best is None or metrics.score > best[0]:
+                    best = (metrics.score, nlp.to_bytes())
+                    best_metrics = metrics
+            log.info("epoch %d losses %s ents_f %.3f denial %.3f plan %.3f", epoch,
+                     {k: round(v, 1) for k, v in losses.items()}, metrics.ents_f,
+                     metrics.denial_acc, metrics.plan_acc)
+        else:
+            log.info("epoch %d losses %s", epoch, {k: round(v, 1) for k, v in losses.items()})
+        if max_seconds is not None and time.monotonic() - t0 > max_seconds:
+            log.info("time budget reached after epoch %d", epoch)
+            break
+    if best is not None:
+        nlp.from_bytes(best[1])
+    else:
+        with nlp.use_params(optimizer.averages):
+            best = (0.0, nlp.to_bytes())
+        nlp.from_bytes(best[1])
+    _save(nlp, out_dir)
+    return best_metrics
+
+
+def _update(nlp: Language, batch: Sequence[_Pair], sgd: Any, losses: dict[str, float],
+            drop: float) -> None:
+    """One optimisation step: what ``Language.update`` does, with per-textcat examples."""
+    main = [p.main for p in batch]
+    plan = [p.plan for p in batch]
+    for name, proc in nlp.pipeline:
+        examples = plan if name == "textcat_plan" else main
+        proc.update(examples, sgd=None, losses=losses, drop=drop)  # type: ignore[attr-defined]
+    for _name, proc in nlp.pipeline:
+        if hasattr(proc, "finish_update"):
+            proc.finish_update(sgd)
+
+
+def _save(nlp: Language, out_dir: Path) -> None:
+    """Write the pipeline next to ``out_dir`` and swap it in, keeping the README and extras."""
+    out_dir = out_dir.resolve()
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+        nlp.meta["name"] = "denialparse_pipeline"
+        nlp.meta["description"] = "denialparse: NER + denial-type and plan-type textcats"
+        nlp.to_disk(tmp)
+        if out_dir.exists():
+            for keep in ("README.md", "calibration.json", "metrics.json"):
+                if (out_dir / keep).exists() and not (tmp / keep).exists():
+                    shutil.copy2(out_dir / keep, tmp / keep)
+            old = out_dir.with_name(f".{out_dir.name}.old")
+            if old.exists():
+                shutil.rmtree(old)
+            os.replace(out_dir, old)
+            os.replace(tmp, out_dir)
+            shutil.rmtree(old)
+        else:
+            os.replace(tmp, out_dir)
+    except OSError as exc:
+        raise OutputError(f"can't write the model to {out_dir}: {exc.strerror}; "
+                          "choose a writable --out directory") from exc
+
+
+# ------------------------------------------------------------------------------------------
+# calibration
+# ------------------------------------------------------------------------------------------
+
+
+def fit_calibration(nlp: Language, records: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Fit a softmax temperature per textcat and measure entity precision per label.
+
+    Temperature ``T`` rescales the textcat probabilities as ``softmax(log(p) / T)``; it is the
+    value (on a grid) that minimises the negative log-likelihood on held-out letters. Entity
+    precision per label is what the lead's combiner may use as the model's confidence for a
+    span of that label (spaCy's greedy NER gives no per-span score).
+
+    Args:
+        nlp: the trained pipeline.
+        records: held-out records (ideally OCR'd, as the model will really see).
+
+    Returns:
+        A JSON-able dict (written to ``calibration.json``).
+    """
+    import math
+
+    docs = list(nlp.pipe([r["text"] for r in records], batch_size=32))
+    out: dict[str, Any] = {"method": "temperature scaling of softmax(log p / T); entity "
+                           "precision per label on held-out generated letters",
+                           "n_docs": len(records)}
+    for comp, (key, labels) in TEXTCATS.items():
+        best_t, best_nll = 1.0, float("inf")
+        for t in [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0]:
+            nll = 0.0
+            for rec, doc in zip(records, docs, strict=True):
+                logits = [math.log(max(doc.cats.get(lab, 0.0), 1e-9)) / t for lab in labels]
+                mx = max(logits)
+                z = sum(math.exp(x - mx) for x in logits)
+                gold = labels.index(rec[key])
+                nll -= logits[gold] - mx - math.log(z)
+            if nll < best_nll:
+                best_t, best_nll = t, nll
+        out[comp] = {"temperature": best_t, "nll_per_doc": round(best_nll / max(1, len(docs)), 4)}
+    metrics = evaluate_pipeline(nlp, records)
+    out["ner_precision"] = {lab: v["p"] for lab, v in metrics.ents.items()}
+    out["ner_recall"] = {lab: v["r"] for lab, v in metrics.ents.items()}
+    return out
+
+
+# ------------------------------------------------------------------------------------------
+# one command: generate -> OCR a share -> train -> save
+# ------------------------------------------------------------------------------------------
+
+
+def read_records(path: Path) -> list[dict[str, Any]]:
+    """The records of one ``spans.jsonl`` (an empty list when the file is absent)."""
+    if not path.is_file():
+        return []
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def finish_pipeline(
+    out_dir: Path,
+    train: Sequence[dict[str, Any]],
+    dev: Sequence[dict[str, Any]],
+    metrics: TrainMetrics,
+    *,
+    seed: int,
+    ocr_share: float | None,
+) -> None:
+    """Write ``calibration.json`` and ``metrics.json`` next to a freshly trained pipeline."""
+    import spacy
+
+    if dev:
+        nlp = spacy.load(out_dir)
+        _write_json(out_dir / "calibration.json", fit_calibration(nlp, dev))
+    forms: dict[str, int] = {}
+    for r in train:
+        forms[r.get("form", "plain")] = forms.get(r.get("form", "plain"), 0) + 1
+    _write_json(out_dir / "metrics.json", {
+        "n_train": len(train), "n_dev": len(dev), "train_forms": forms, "seed": seed,
+        "ocr_share": ocr_share, "dev_ents_f": metrics.ents_f, "dev_ents": metrics.ents,
+        "dev_denial_acc": metrics.denial_acc, "dev_plan_acc": metrics.plan_acc,
+        "dev_by_form": metrics.by_form,
+    })
+
+
+def default_out_dir() -> Path:
+    """``models/denialparse-pipeline`` of the source checkout."""
+    return models_dir() / "denialparse-pipeline"
+
+
+def run_training(
+    out_dir: Path | None = None,
+    *,
+    n_letters: int = 1600,
+    ocr_share: float = 0.1,
+    seed: int = 1,
+    epochs: int = 8,
+    work_dir: Path | None = None,
+    max_seconds: float | None = None,
+    ocr_jobs: int = 1,
+) -> Path:
+    """Generate a corpus, OCR a share of it, train, calibrate and save the pipeline.
+
+    Args:
+        out_dir: the pipeline directory to write; default ``models/denialparse-pipeline``.
+        n_letters: generated training letters (plus 15% more, other seed, held out as dev).
+        ocr_share: fraction of letters also rendered as text PDF / scan / fax and read back
+            with the project's OCR (OCR in the loop); 0 trains on generated text only.
+        seed: random seed of the generator and the training.
+        epochs: training epochs.
+        work_dir: where the corpus goes (default ``models/corpus/seed<seed>``).
+        max_seconds: wall-clock budget of the training loop.
+        ocr_jobs: processes for rendering and OCR.
+
+    Returns:
+        The pipeline directory.
+    """
+    out_dir = out_dir or default_out_dir()
+    gen = _import_script("generate")
+    work = work_dir or models_dir() / "corpus" / f"seed{seed}"
+    n_dev = max(4, n_letters * 15 // 100)
+    gen.generate(work / "train", n_letters, seed, prefix="t")
+    gen.generate(work / "dev", n_dev, seed + 10_000, prefix="d")
+    train = read_records(work / "train" / "spans.jsonl")
+    dev = read_records(work / "dev" / "spans.jsonl")
+    if ocr_share > 0:
+        os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+        ocr = _import_script("ocr_corpus")
+        train += ocr.ocr_corpus(work / "train", work / "train_ocr", share=ocr_share, seed=seed,
+                                jobs=ocr_jobs)
+        dev += ocr.ocr_corpus(work / "dev", work / "dev_ocr", share=min(1.0, ocr_share * 2),
+                              seed=seed + 1, jobs=ocr_jobs)
+    metrics = train_pipeline(train, dev, out_dir, epochs=epochs, seed=seed,
+                             max_seconds=max_seconds)
+    finish_pipeline(out_dir, train, dev, metrics, seed=seed, ocr_share=ocr_share)
+    return out_dir
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, indent=2, sort_keys=True)
+        fh.write("\n")
+    os.replace(tmp, path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m denialparse.train``: the project's train command."""
+    import argparse
+
+    ap = argparse.ArgumentParser(description="train the denialparse pipeline")
+    ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--n", type=int, default=1500)
+    ap.add_argument("--ocr-share", type=float, default=0.1)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--epochs", type=int, default=10)
+    ap.add_argument("--max-seconds", type=float, default=None)
+    ap.add_argument("--jobs", type=int, default=1)
+    args = ap.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    out = run_training(args.out, n_letters=args.n, ocr_share=args.ocr_share, seed=args.seed,
+                       epochs=args.epochs, max_seconds=args.max_seconds, ocr_jobs=args.jobs)
+    print(out)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
