@@ -992,9 +992,15 @@ def _csv_cell(value: Any) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def _init_worker(processor: LetterProcessor, options: Options, batch_pid: int) -> None:
+def _init_worker(
+    processor: LetterProcessor, options: Options, batch_pid: int, log_level: int
+) -> None:
     """Process-pool initializer: one OCR thread, own process group, pipeline loaded once."""
     os.environ["OMP_THREAD_LIMIT"] = "1"
+    # forkserver workers don't inherit the CLI's logging set-up: same level, same stream.
+    logging.basicConfig(
+        level=log_level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s"
+    )
     # Ctrl-C in a terminal signals the whole foreground process group; the parent decides what
     # happens (finish the letters in flight), so workers (and their tesseract children) sit in
     # a group of their own and ignore SIGINT.
@@ -1073,7 +1079,12 @@ class _LocalBackend:
             max_workers=self.jobs,
             mp_context=multiprocessing.get_context(method),
             initializer=_init_worker,
-            initargs=(self._processor, self._options, os.getpid()),
+            initargs=(
+                self._processor,
+                self._options,
+                os.getpid(),
+                logging.getLogger("denialparse").getEffectiveLevel(),
+            ),
         )
 
     def submit(self, job: LetterJob) -> Future[LetterOutcome]:
