@@ -515,6 +515,20 @@ def test_a_doubtful_payer_gets_one_comment_although_printed_twice(tmp_path: Path
     assert list(_comment_anchors(out).values()) == ["Cigna Healthcare of Texas, Inc."]
 
 
+def test_practice_base_and_a_value_twice_in_one_paragraph(tmp_path: Path) -> None:
+    doc = Document()
+    doc.add_paragraph("A {{ claim.therapy }} B {{ claim.therapy }} C")
+    doc.add_paragraph("{{p argument }}")
+    doc.save(str(tmp_path / "base.docx"))
+    out = tmp_path / "a.docx"
+    result = make_result("experimental", therapy=fv("CIMT", 0.3))
+    render.render_appeal(result, out, template_dir=tmp_path, today=TODAY)
+    assert_valid_docx(out)
+    text = doc_text(Document(str(out)))
+    assert text.startswith("A CIMT B CIMT C\n") and "NCCN" in text
+    assert list(_comment_anchors(out).values()) == ["CIMT"]
+
+
 def test_confident_letter_has_no_comments(tmp_path: Path) -> None:
     _, doc = render_to(tmp_path, make_result())
     assert list(doc.comments) == []

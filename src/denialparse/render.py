@@ -1048,8 +1048,15 @@ def _apply_marks(doc: DocxDocument, comments: Sequence[str]) -> None:
         # State carried from run to run: docxtpl splits a value at tabs into several runs.
         review: int | None = None  # the open review mark, if any
         highlight = False  # inside a placeholder
+        opened: dict[int, int] = {}  # review mark -> times opened in this paragraph
         runs_by_mark: dict[int, list[Any]] = {}
+
+        def first(mark: int | None, opened: dict[int, int] = opened) -> int | None:
+            # A value printed twice in one paragraph: the comment spans only the first copy.
+            return mark if mark is not None and opened.get(mark) == 1 else None
+
         for r in [r for r in p.iter(w_r) if _nearest_paragraph(r, w_p) is p]:
+            # (review mark if it is its first appearance here, highlighted, run children)
             segments: list[tuple[int | None, bool, list[Any]]] = []
             current: list[Any] = []
             for child in list(r):
@@ -1070,7 +1077,7 @@ def _apply_marks(doc: DocxDocument, comments: Sequence[str]) -> None:
                         current.append(_new_t(child, "".join(buf)))
                         buf = []
                     if current:
-                        segments.append((review, highlight, current))
+                        segments.append((first(review), highlight, current))
                         current = []
                     if ch == _MARK_PLACEHOLDER_OPEN:
                         highlight = True
@@ -1080,10 +1087,11 @@ def _apply_marks(doc: DocxDocument, comments: Sequence[str]) -> None:
                         review = None
                     elif code >= _MARK_REVIEW_BASE:
                         review = code - _MARK_REVIEW_BASE
+                        opened[review] = opened.get(review, 0) + 1
                 if buf:
                     current.append(_new_t(child, "".join(buf)))
             if current:
-                segments.append((review, highlight, current))
+                segments.append((first(review), highlight, current))
             rpr = r.find(w_rpr)
             for seg_review, seg_highlight, children in segments:
                 new_r = _new_run(r, rpr, children)
