@@ -62,7 +62,11 @@ def align_spans(src: str, dst: str, spans: list[tuple[int, int]]) -> list[tuple[
     for s, e in spans:
         inside = [mapping[k] for k in range(s, e) if mapping[k] >= 0]
         if not inside:
-            out.append(None)
+            # Nothing of it was read: return the gap between its matched neighbours, so the
+            # caller can mark that garbled stretch as missing rather than as "outside".
+            left = next((mapping[k] + 1 for k in range(s - 1, -1, -1) if mapping[k] >= 0), 0)
+            right = next((mapping[k] for k in range(e, len(a)) if mapping[k] >= 0), len(b))
+            out.append((left, right) if left < right else None)
             continue
         out.append((min(inside), max(inside) + 1))
     return out
