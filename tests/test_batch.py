@@ -337,6 +337,20 @@ def test_csv_cells_cannot_run_formulas(tmp_path: Path) -> None:
     assert read_jsonl(out / "manifest.jsonl")[0]["payer"] == '=HYPERLINK("http://evil","x")'
 
 
+def test_file_names_that_are_not_utf8(tmp_path: Path) -> None:
+    inbox = tmp_path / "in"
+    name = os.fsdecode(b"caf\xe9.txt")  # Latin-1 from an old scanner share
+    write(inbox, name, letter(payer="Aetna", due="2026-02-02"))
+    out = tmp_path / "out"
+    summary = run(inbox, out, jobs=1)
+    assert summary.success == 1
+    # JSON: a \\udce9 escape, which a JSON reader turns back into the same name.
+    assert read_jsonl(out / "manifest.jsonl")[0]["path"] == name
+    assert "caf\\udce9.txt" in (out / "manifest.csv").read_text(encoding="utf-8")
+    assert (out / name / "appeal.docx").is_file()
+    assert run(inbox, out, jobs=1).reused == 1  # the journal keeps the name exactly
+
+
 # ------------------------------------------------------------------------------------------------
 # Duplicates and resuming
 # ------------------------------------------------------------------------------------------------

@@ -432,8 +432,12 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 
 def atomic_write_text(path: Path, text: str) -> None:
-    """UTF-8 text version of :func:`atomic_write_bytes`."""
-    atomic_write_bytes(path, text.encode("utf-8"))
+    """UTF-8 text version of :func:`atomic_write_bytes`.
+
+    A file name that isn't valid UTF-8 (kept by Python as lone surrogates) is written with
+    backslash escapes (``bad\\xffname.pdf``) rather than failing the whole batch.
+    """
+    atomic_write_bytes(path, text.encode("utf-8", errors="backslashreplace"))
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -572,7 +576,7 @@ class _Record:
                 "options_key": self.options_key,
                 "row": self.row,
             },
-            ensure_ascii=False,
+            ensure_ascii=True,  # exact round trip, also for file names that aren't UTF-8
             sort_keys=True,
         )
 
@@ -804,10 +808,8 @@ class _State:
                 atomic_write_text(self._abs(out) / RESULT_NAME, result_json(result))
                 self._drop_appeal(out)
             except OSError as exc:
-                raise OutputError(
-                    f"can't write in {self.out_dir} ({exc.strerror}); free disk space or fix "
-                    "permissions and rerun: finished letters are kept"
-                ) from exc
+                # e.g. a name too long once suffixed: the row still says why the letter failed.
+                log.warning("could not write a failed letter's result.json: %s", exc.strerror)
             self._set_row(f.rel, manifest_row(result, rel=f.rel, sha256="", output_dir=out))
             return _Decision("failed", f.rel)
         original = self.first_in_run.get(sha)
@@ -1639,6 +1641,11 @@ def _summarize(state: _State, started: float, *, interrupted: bool) -> BatchSumm
     return summary
 
 
+def _printable(path: str) -> str:
+    """A path as text any stdout can take (non-UTF-8 file names get backslash escapes)."""
+    return path.encode("utf-8", errors="backslashreplace").decode("utf-8")
+
+
 def summary_table(summary: BatchSummary) -> str:
     """The end-of-batch table for stdout: counts by status, then the reason per failure.
 
@@ -1669,7 +1676,7 @@ def summary_table(summary: BatchSummary) -> str:
     if summary.failures:
         width = min(max(len(p) for p, _ in summary.failures), 60)
         lines += ["", "failed letters:"]
-        lines += [f"  {path:<{width}}  {reason}" for path, reason in summary.failures]
+        lines += [f"  {_printable(p):<{width}}  {reason}" for p, reason in summary.failures]
     if summary.manifest_csv is not None:
         lines += ["", f"manifest: {summary.manifest_csv}"]
     return "\n".join(lines)
