@@ -368,12 +368,22 @@ def build_base() -> DocxDocument:
     )
     tag(doc, "{%p endif %}")
 
+    tag(doc, "{%p if denial.is_billing %}")
     para(
         doc,
-        "I ask that the denial be reversed and {{ claim.therapy }} covered. I am available for a "
-        "peer-to-peer discussion with the reviewer at {{ practice.phone }}; records can be "
-        "faxed to {{ practice.fax }}.",
+        "If anything else is needed to reprocess this claim, please call me at "
+        "{{ practice.phone }} or fax {{ practice.fax }}.",
     )
+    tag(doc, "{%p else %}")
+    para(
+        doc,
+        "I ask that the denial be reversed and {{ claim.therapy }} covered."
+        "{% if denial.is_medical_judgment %} I am available for a peer-to-peer discussion with "
+        "a reviewer of the same specialty{% if physician.specialty %} "
+        "({{ physician.specialty }}){% endif %}.{% endif %} Please call me at "
+        "{{ practice.phone }}; records can be faxed to {{ practice.fax }}.",
+    )
+    tag(doc, "{%p endif %}")
     # The closing and signature block stay on one page (keep-with-next down to the last line).
     signature = [
         para(doc, "Sincerely,", space_after=30),

@@ -276,7 +276,15 @@ def test_rendered_file_reopens_and_has_no_temp_files(
             [],
         ),
         ("not_covered", "erisa", ["quote the exact provision", "2560.503-1(g)(1)"], []),
-        ("coding_billing", "erisa", ["corrected claim"], []),
+        ("coding_billing", "erisa", ["corrected claim", "reprocess this claim"], ["peer-to-peer"]),
+        ("timely_filing", "fehb", ["proof that the claim was submitted in time"], ["peer-to-peer"]),
+        (
+            "step_therapy",
+            "erisa",
+            ["peer-to-peer discussion with a reviewer of the same specialty ([specialty])"],
+            [],
+        ),
+        ("not_covered", "erisa", ["covered. Please call me at"], ["peer-to-peer"]),
         ("timely_filing", "erisa", ["clearinghouse", "acknowledged by the payer"], []),
         ("other", "unknown", ["[The plan type could not be determined"], []),
         (

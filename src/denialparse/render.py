@@ -130,6 +130,9 @@ _MEDICAL_JUDGMENT = frozenset(
     }
 )
 
+# Denial types usually settled by reprocessing the claim rather than by clinical argument.
+_BILLING = frozenset({DenialType.CODING_BILLING, DenialType.TIMELY_FILING})
+
 _DEADLINE_NAMES = {
     "appeal": "Appeal",
     "internal_appeal": "Internal appeal",
@@ -594,6 +597,8 @@ class _Builder:
             "type": label.value,
             "type_name": type_name,
             "confidence": dtr.confidence if dtr else None,
+            "is_medical_judgment": label in _MEDICAL_JUDGMENT,
+            "is_billing": label in _BILLING,
         }
 
     def deadline_rows(self) -> list[dict[str, str]]:
