@@ -628,6 +628,7 @@ class _State:
         self.state_dir = out_dir / STATE_DIR
         self.journal_path = self.state_dir / JOURNAL_NAME
         self.done: dict[str, _Record] = {}  # sha256 -> record whose outputs are current
+        self.dir_owner: dict[str, str] = {}  # output_dir -> sha256 of the record in it
         self.path_dirs: dict[str, str] = {}  # rel -> output_dir, stable across runs
         self.taken: set[str] = set()  # casefolded letter folders
         self.ancestors: set[str] = set()  # casefolded parents of letter folders
@@ -650,11 +651,7 @@ class _State:
                 if rec is not None:
                     records.append(rec)
         for rec in records:
-            # A later letter written into the same folder replaced the earlier one's outputs.
-            for sha, old in list(self.done.items()):
-                if old.output_dir == rec.output_dir and sha != rec.sha256:
-                    del self.done[sha]
-            self.done[rec.sha256] = rec
+            self._put(rec)
             self.path_dirs[rec.path] = rec.output_dir
         for out in self.path_dirs.values():
             self._take(out)
@@ -691,13 +688,24 @@ class _State:
                 f"can't write the batch journal in {self.state_dir} ({exc.strerror}); "
                 "free disk space or fix permissions and rerun: finished letters are kept"
             ) from exc
-        for sha, old in list(self.done.items()):
-            if old.output_dir == rec.output_dir and sha != rec.sha256:
-                del self.done[sha]
-        self.done[rec.sha256] = rec
+        self._put(rec)
         self.rows[outcome.rel] = outcome.row
         self.processed += 1
         self._rows_changed = True
+
+    def _put(self, rec: _Record) -> None:
+        """Index a record; a later letter written into the same folder replaces the earlier."""
+        owner = self.dir_owner.get(rec.output_dir)
+        if owner is not None and owner != rec.sha256:
+            self.done.pop(owner, None)
+        self._drop(rec.sha256)
+        self.done[rec.sha256] = rec
+        self.dir_owner[rec.output_dir] = rec.sha256
+
+    def _drop(self, sha: str) -> None:
+        rec = self.done.pop(sha, None)
+        if rec is not None and self.dir_owner.get(rec.output_dir) == sha:
+            del self.dir_owner[rec.output_dir]
 
     # -- output folders -----------------------------------------------------------------------
 
@@ -745,9 +753,9 @@ class _State:
         # A path whose bytes changed since its record: that record's folder will be reused.
         for f, sha, _ in hashed:
             out = self.path_dirs.get(f.rel)
-            for old_sha, rec in list(self.done.items()):
-                if rec.path == f.rel and old_sha != sha and rec.output_dir == out:
-                    del self.done[old_sha]
+            owner = self.dir_owner.get(out) if out is not None else None
+            if owner is not None and owner != sha and self.done[owner].path == f.rel:
+                self._drop(owner)
         present = {f.rel: sha for f, sha, _ in hashed if sha}
         present.update({r: row["sha256"] for r, row in self.rows.items() if isinstance(row, dict)})
         decisions = []
@@ -1519,7 +1527,8 @@ class _Engine:
         if not found:
             return
         for f in found:
-            self.state.forget(f.rel)
+            if f.rel in self.state.rows:  # watch mode: a file that changed after it was done
+                self.state.forget(f.rel)
         decisions = self.state.plan(found)
         self.bar.add(len(decisions))
         for d in decisions:
