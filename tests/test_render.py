@@ -670,6 +670,22 @@ def test_unknown_template_name_lists_the_available_ones() -> None:
     assert "base" not in msg.split("available:")[1].split(", ")
 
 
+@pytest.mark.parametrize("name", ["../templates/other", "/etc/passwd", "base", "", "a/b"])
+def test_template_names_are_plain_names(name: str) -> None:
+    with pytest.raises(TemplateError, match="no appeal template named"):
+        render.render_document(make_result(), template=name)
+
+
+def test_output_metadata_is_the_appeal_not_the_template(tmp_path: Path) -> None:
+    _, doc = render_to(tmp_path, make_result("step_therapy"))
+    props = doc.core_properties
+    assert props.title == "Appeal of a step therapy denial"
+    assert props.created is not None
+    now = dt.datetime.now(dt.UTC)
+    assert abs((props.created.replace(tzinfo=dt.UTC) - now).total_seconds()) < 3600
+    assert "Jordan" not in (props.title + props.subject + props.comments)  # no PHI in metadata
+
+
 def test_practice_folder_overrides_ours_file_by_file(tmp_path: Path) -> None:
     practice = tmp_path / "practice"
     practice.mkdir()

@@ -54,6 +54,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 BASE_TEMPLATE = "base"
+_TEMPLATE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 GENERAL_TEMPLATE = DenialType.OTHER.value
 TEMPLATE_ALIASES = {"general": GENERAL_TEMPLATE}
 # Fields below this confidence get a review comment even if extraction didn't list them
@@ -470,7 +471,9 @@ def resolve_template(
     """
     if template is not None:
         name = TEMPLATE_ALIASES.get(template, template)
-        path = _find(name, template_dir) if name != BASE_TEMPLATE else None
+        # A plain name only: "--template ../x" must not reach files outside the template folders.
+        valid = _TEMPLATE_NAME.fullmatch(name) is not None and name != BASE_TEMPLATE
+        path = _find(name, template_dir) if valid else None
         if path is None:
             names = ", ".join(available_templates(template_dir)) or "none installed"
             raise TemplateError(f"no appeal template named {template!r}; available: {names}")
@@ -948,6 +951,14 @@ def render_document(
 
     doc = _as_python_docx(base)
     _apply_marks(doc, comments)
+    # The template's own metadata would date every appeal to the day the template was built.
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    props = doc.core_properties
+    known = {d.value: d for d in DenialType}
+    props.title = f"Appeal of a {_TYPE_NAMES[known[name]]} denial" if name in known else "Appeal"
+    props.created = props.modified = now
+    props.last_modified_by = COMMENT_AUTHOR
+    props.revision = 1
     return doc, name
 
 
