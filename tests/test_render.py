@@ -771,6 +771,13 @@ def test_missing_base_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert any("base.docx not found" in p for p in render.check_templates())
 
 
+def test_our_argument_templates_share_the_base_styles() -> None:
+    """They are spliced into base.docx without docxcompose's merge (most of the render time)."""
+    templates = REPO / "templates"
+    for name in render.available_templates():
+        assert render._same_styles(templates / f"{name}.docx", templates / "base.docx"), name
+
+
 def test_our_templates_pass_the_doctor_check() -> None:
     assert render.check_templates() == []
 
