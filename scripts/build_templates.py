@@ -482,8 +482,9 @@ def medical_necessity(doc: DocxDocument) -> None:
     tag(doc, "{%p if plan.has_external_review %}")
     para(
         doc,
-        "This denial rests on medical judgment, so it is open to external review by an "
-        "independent review organization if the plan upholds it.",
+        "This denial rests on medical judgment, so if the plan upholds it the patient may ask for "
+        "external review by an independent review organization (plans that are not "
+        "grandfathered).",
     )
     tag(doc, "{%p endif %}")
 
@@ -583,7 +584,8 @@ def experimental(doc: DocxDocument) -> None:
     para(
         doc,
         "Experimental or investigational determinations are open to external review by an "
-        "independent review organization if the plan upholds the denial.",
+        "independent review organization if the plan upholds the denial (plans that are not "
+        "grandfathered).",
     )
     tag(doc, "{%p endif %}")
 
@@ -658,7 +660,7 @@ def non_formulary(doc: DocxDocument) -> None:
     _exception_table(doc, "Formulary alternative")
     para(
         doc,
-        "{{ claim.therapy }} is needed because [clinical reasons this drug, and not a "
+        "The patient needs {{ claim.therapy }} because [clinical reasons this drug, and not a "
         "formulary drug, is right for this patient: diagnosis, comorbidities, interactions, "
         "prior response].",
     )
@@ -855,7 +857,7 @@ def timely_filing(doc: DocxDocument) -> None:
         doc,
         "[Before sending: a timely-filing denial is usually reversed only with proof that the "
         "claim was submitted in time (clearinghouse acceptance and payer acknowledgement "
-        "reports). Attach them; without such proof, an appeal rarely succeeds.]",
+        "reports). Attach them.]",
     )
     para(
         doc,
