@@ -552,6 +552,14 @@ def test_doubtful_denial_type_and_plan_type_are_commented(tmp_path: Path) -> Non
     assert any("rights assume the plan is a Medicare Part D" in n for n in notes)
 
 
+def test_plan_type_comment_reads_well(tmp_path: Path) -> None:
+    _, doc = render_to(tmp_path, make_result(plan_type=fv("erisa", 0.3)))
+    assert any(
+        "assume the plan is an employer group health plan governed by ERISA" in c.text
+        for c in doc.comments
+    )
+
+
 def test_estimated_deadline_is_commented_and_missing_due_is_a_placeholder(tmp_path: Path) -> None:
     deadlines = [
         Deadline(

@@ -631,6 +631,10 @@ class _Builder:
         }
 
 
+def _article(noun: str) -> str:
+    return "an" if noun[:1].lower() in "aeiou" else "a"
+
+
 def _profile_context(profile: PracticeProfile | None) -> tuple[dict[str, Any], dict[str, Any]]:
     if profile is None:
         practice: dict[str, Any] = {
@@ -710,7 +714,7 @@ def build_context(
     if f.plan_type is not None and b._needs_comment("plan_type", f.plan_type):
         plan_rights = b.reviews.mark(
             plan_rights,
-            f"These rights assume the plan is a {plan_text.name}. "
+            f"These rights assume the plan is {_article(plan_text.name)} {plan_text.name}. "
             + b._comment_for("plan_type", f.plan_type),
         )
     letter_date = b.value("letter_date", "[date of the denial letter]")
