@@ -5,8 +5,12 @@ letter different so none is a duplicate), then runs ``run_batch`` on them once p
 value, each time into a fresh OUT_DIR, with the real pipeline (OCR, extraction, appeal).
 
 Reported per run: wall time (including the pool start and each worker loading the pipeline),
-letters per minute, the speed-up over the first run, and peak RSS (``VmHWM`` from
-``/proc/<pid>/status``, sampled every 0.1 s) of the worker processes and of tesseract.
+letters per minute over the wall time and "steady" (first to last letter finishing, i.e. without
+the start-up), the speed-up over the first run, CPU seconds per letter summed over every
+descendant process (workers and tesseract; ~0.1 s sampling, so short tesseract runs are slightly
+under-counted), and peak RSS (``VmHWM`` from ``/proc/<pid>/status``) of the worker processes and
+of tesseract. If CPU s/letter x letters/s is well under the number of jobs, other load on the
+machine (not the batch) is what limits the speed-up.
 
 Usage::
 
@@ -67,10 +71,17 @@ def make_scans(folder: Path, n: int) -> list[Path]:
 
 
 class PeakSampler:
-    """Samples VmHWM of every descendant process: workers (python) and tesseract."""
+    """Samples every descendant process: VmHWM, CPU time; and when letters finish.
 
-    def __init__(self) -> None:
+    Finish times come from the batch journal (one line per finished letter), so the steady
+    rate leaves out the pool start and each worker loading the pipeline.
+    """
+
+    def __init__(self, journal: Path) -> None:
         self.peaks: dict[int, tuple[str, int]] = {}
+        self.cpu: dict[int, float] = {}
+        self.finished: list[tuple[float, int]] = []
+        self._journal = journal
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -87,12 +98,17 @@ class PeakSampler:
 
         me = psutil.Process()
         while not self._stop.is_set():
+            lines = _count_lines(self._journal)
+            if not self.finished or lines != self.finished[-1][1]:
+                self.finished.append((time.perf_counter(), lines))
             for child in me.children(recursive=True):
                 hwm = _vm_hwm_kb(child.pid)
                 if hwm is None:
                     continue
                 try:
                     name = child.name()
+                    times = child.cpu_times()
+                    self.cpu[child.pid] = times.user + times.system
                 except psutil.Error:
                     continue
                 old = self.peaks.get(child.pid, (name, 0))[1]
@@ -106,6 +122,21 @@ class PeakSampler:
             if (kind == "tesseract") == name.startswith("tesseract")
         ]
         return round(max(values) / 1024, 1) if values else None
+
+    def steady_per_min(self) -> float | None:
+        """Letters per minute between the first and the last letter finishing."""
+        done = [(t, n) for t, n in self.finished if n > 0]
+        if len(done) < 2 or done[-1][1] == done[0][1]:
+            return None
+        (t0, n0), (t1, n1) = done[0], done[-1]
+        return round((n1 - n0) / (t1 - t0) * 60, 1)
+
+
+def _count_lines(path: Path) -> int:
+    try:
+        return path.read_bytes().count(b"\n")
+    except OSError:
+        return 0
 
 
 def _vm_hwm_kb(pid: int) -> int | None:
@@ -123,7 +154,7 @@ def run_once(in_dir: Path, out_dir: Path, jobs: int) -> dict[str, Any]:
     """One batch run; returns the numbers."""
     from denialparse.batch import run_batch
 
-    with PeakSampler() as sampler:
+    with PeakSampler(out_dir / ".denialparse" / "state.jsonl") as sampler:
         started = time.perf_counter()
         summary = run_batch(in_dir, out_dir, jobs=jobs, progress=False)
         wall = time.perf_counter() - started
@@ -133,6 +164,8 @@ def run_once(in_dir: Path, out_dir: Path, jobs: int) -> dict[str, Any]:
         "failed": summary.failed,
         "wall_s": round(wall, 2),
         "letters_per_min": round(summary.processed / wall * 60, 1),
+        "steady_letters_per_min": sampler.steady_per_min(),
+        "cpu_s_per_letter": round(sum(sampler.cpu.values()) / max(summary.processed, 1), 2),
         "peak_worker_rss_mb": sampler.peak_mb("python"),
         "peak_tesseract_rss_mb": sampler.peak_mb("tesseract"),
     }
@@ -154,6 +187,8 @@ def main() -> None:
     base = runs[0]["wall_s"]
     for r in runs:
         r["speedup"] = round(base / r["wall_s"], 2) if r["wall_s"] else None
+        steady0, steady = runs[0]["steady_letters_per_min"], r["steady_letters_per_min"]
+        r["steady_speedup"] = round(steady / steady0, 2) if steady0 and steady else None
     if args.json:
         print(json.dumps({"cpus": os.cpu_count(), "load": os.getloadavg(), "runs": runs}, indent=2))
         return
@@ -162,12 +197,13 @@ def main() -> None:
         f"load average {os.getloadavg()[0]:.1f}"
     )
     print(
-        f"{'jobs':>4} {'wall s':>7} {'letters/min':>11} {'speed-up':>8} "
-        f"{'worker MB':>9} {'tesseract MB':>12} {'failed':>6}"
+        f"{'jobs':>4} {'wall s':>7} {'letters/min':>11} {'steady/min':>10} {'speed-up':>8} "
+        f"{'cpu s/letter':>12} {'worker MB':>9} {'tesseract MB':>12} {'failed':>6}"
     )
     for r in runs:
         print(
-            f"{r['jobs']:>4} {r['wall_s']:>7} {r['letters_per_min']:>11} {r['speedup']:>8} "
+            f"{r['jobs']:>4} {r['wall_s']:>7} {r['letters_per_min']:>11} "
+            f"{r['steady_letters_per_min']!s:>10} {r['speedup']:>8} {r['cpu_s_per_letter']:>12} "
             f"{r['peak_worker_rss_mb']!s:>9} {r['peak_tesseract_rss_mb']!s:>12} {r['failed']:>6}"
         )
 
