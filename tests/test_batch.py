@@ -702,7 +702,8 @@ def test_kill_9_mid_run_then_rerun_gives_the_same_outputs(tmp_path: Path) -> Non
 
 
 @pytest.mark.slow
-def test_ctrl_c_finishes_letters_in_flight_and_exits_130(tmp_path: Path) -> None:
+@pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
+def test_ctrl_c_finishes_letters_in_flight_and_exits_130(tmp_path: Path, how: str) -> None:
     inbox = tmp_path / "in"
     make_slow_inbox(inbox, 14)
     log_dir = tmp_path / "log"
@@ -710,8 +711,10 @@ def test_ctrl_c_finishes_letters_in_flight_and_exits_130(tmp_path: Path) -> None
     out = tmp_path / "out"
     proc = start_driver(tmp_path, **{"in": inbox, "out": out, "jobs": 2, "log": log_dir})
     wait_for(lambda: journal_lines(out) >= 2)
-    # Ctrl-C in a terminal signals the whole foreground process group.
-    os.killpg(proc.pid, signal.SIGINT)
+    if how == "ctrl-c":  # a terminal signals the whole foreground process group
+        os.killpg(proc.pid, signal.SIGINT)
+    else:  # systemctl stop, docker stop: the main process only
+        os.kill(proc.pid, signal.SIGTERM)
     stdout, stderr = proc.communicate(timeout=30)
     assert proc.returncode == 130, stderr
     assert "Traceback" not in stderr

@@ -1015,7 +1015,7 @@ def _init_worker(
     # happens (finish the letters in flight), so workers (and their tesseract children) sit in
     # a group of their own and ignore SIGINT.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    with contextlib.suppress(OSError):
+    with contextlib.suppress(OSError, AttributeError):  # AttributeError: not POSIX
         os.setpgid(0, 0)
     _exit_with(batch_pid)
     processor.warm_up(options)
@@ -1042,7 +1042,7 @@ def _exit_with(batch_pid: int) -> None:
             import select
 
             select.select([fd], [], [])
-        if os.getpgid(0) == os.getpid():
+        if hasattr(os, "killpg") and os.getpgid(0) == os.getpid():
             os.killpg(0, signal.SIGKILL)  # our own group: this worker and its children
         os._exit(1)
 
