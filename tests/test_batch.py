@@ -559,6 +559,20 @@ def test_unwritable_out_dir_fails_before_any_work(inbox: Path, tmp_path: Path) -
         run(tmp_path / "missing", tmp_path / "out")
 
 
+def test_two_batches_on_one_out_dir_do_not_race(inbox: Path, tmp_path: Path) -> None:
+    import fcntl
+
+    out = tmp_path / "out"
+    (out / ".denialparse").mkdir(parents=True)
+    with (out / ".denialparse" / "lock").open("a+") as held:  # a batch still running
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX)
+        held.write("4242")
+        held.flush()
+        with pytest.raises(OutputError, match=r"another batch \(pid 4242\) is writing to"):
+            run(inbox, out)
+    assert run(inbox, out).processed == 5  # free again once it ended
+
+
 def test_out_dir_inside_in_dir_is_not_walked(inbox: Path) -> None:
     before = snapshot(inbox)
     out = inbox / "processed"

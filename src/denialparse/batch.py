@@ -62,6 +62,7 @@ log = logging.getLogger(__name__)
 
 STATE_DIR = ".denialparse"
 JOURNAL_NAME = "state.jsonl"
+LOCK_NAME = "lock"
 MANIFEST_CSV = "manifest.csv"
 MANIFEST_JSONL = "manifest.jsonl"
 RESULT_NAME = "result.json"
@@ -637,9 +638,40 @@ class _State:
         self.processed = 0
         self.reused = 0
         self._journal: io.TextIOWrapper | None = None
+        self._lock: io.TextIOWrapper | None = None
         self._rows_changed = False
 
     # -- journal ------------------------------------------------------------------------------
+
+    def lock(self) -> None:
+        """Take OUT_DIR for this run: two batches writing one journal would corrupt it.
+
+        ``flock`` is released by the kernel when the process ends, however it ends.
+
+        Raises:
+            OutputError: another batch (a cron run that overlaps the last one) holds it.
+        """
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            import fcntl
+        except ImportError:  # not POSIX: no lock
+            return
+        fh = (self.state_dir / LOCK_NAME).open("a+", encoding="ascii")
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            fh.seek(0)
+            holder = fh.read().strip() or "?"
+            fh.close()
+            raise OutputError(
+                f"another batch (pid {holder}) is writing to {self.out_dir}; wait for it to "
+                "finish or choose another OUT_DIR"
+            ) from exc
+        fh.seek(0)
+        fh.truncate()
+        fh.write(str(os.getpid()))
+        fh.flush()
+        self._lock = fh
 
     def load(self) -> None:
         """Read the journal (a torn last line from a kill is dropped) and compact it."""
@@ -665,6 +697,9 @@ class _State:
         if self._journal is not None:
             self._journal.close()
             self._journal = None
+        if self._lock is not None:
+            self._lock.close()  # releases the flock
+            self._lock = None
 
     def record(self, outcome: LetterOutcome) -> None:
         """Note a finished letter: journal line (fsynced), then its manifest row."""
@@ -1328,12 +1363,17 @@ def run_batch(
         template_dir=template_dir.absolute() if template_dir else None,
     )
     try:
+        state.lock()
         state.load()
     except OSError as exc:
+        state.close()
         raise OutputError(
             f"can't write the batch state in {out_dir / STATE_DIR} ({exc.strerror}); "
             "fix OUT_DIR's permissions"
         ) from exc
+    except OutputError:
+        state.close()
+        raise
     _sweep_temp_files(out_dir)
     n_jobs = jobs if jobs and jobs > 0 else _cpu_count()
     stop_event = stop or threading.Event()
