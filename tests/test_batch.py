@@ -412,6 +412,22 @@ def test_rerun_processes_only_new_or_failed(tmp_path: Path) -> None:
     ]
 
 
+def test_internal_errors_never_log_letter_text(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    inbox = tmp_path / "in"
+    write(inbox, "crash.txt", letter(**{"raise": "crash", "payer": "SECRET-PHI-VALUE"}))
+    caplog.set_level(logging.DEBUG, logger="denialparse")  # workers log at the same level
+    summary = run(inbox, tmp_path / "out", jobs=1)
+    assert summary.failures[0][1].startswith("internal error: RuntimeError")
+    err = capfd.readouterr().err
+    assert "RuntimeError raised at" in err  # the worker's DEBUG log says where...
+    assert "SECRET" not in err + caplog.text  # ...never what the letter said
+    assert "crash.txt" not in err  # nor the file name (often a patient's name)
+
+
 def test_changed_file_is_processed_again_into_its_folder(tmp_path: Path) -> None:
     inbox = tmp_path / "in"
     write(inbox, "x.txt", letter(payer="Aetna"))

@@ -220,7 +220,7 @@ def run_letter(job: LetterJob, processor: LetterProcessor | None = None) -> Lett
         processor: the pipeline; ``None`` = :class:`ApiProcessor`.
 
     Returns:
-        The manifest row of the letter.
+        The outcome: the letter's manifest row, and whether a failure may go away on a retry.
     """
     # A worker OCRs one page at a time; OpenMP inside tesseract oversubscribes (tesseract #3362).
     os.environ["OMP_THREAD_LIMIT"] = "1"
@@ -267,11 +267,11 @@ def _process_safely(proc: LetterProcessor, src: Path, job: LetterJob) -> tuple[L
         # An input verdict on these bytes repeats on a retry with the same options; anything
         # else (a missing dependency, a template) may be fixed by the user before the next run.
         return _failed(proc, src, job, exc), not isinstance(exc, InputFileError)
-    except Exception as exc:  # one bad letter must not stop the others
+    except Exception as exc:  # noqa: BLE001 - one bad letter must not stop the others
         if not src.exists():
             return _failed(proc, src, job, _vanished()), True
         log.warning("internal error while processing a letter: %s", type(exc).__name__)
-        log.debug("internal error", exc_info=True)
+        _log_frames(exc)
         return _failed(proc, src, job, _internal(exc)), True
     return _relocate(result, job.rel, job.sha256), False
 
@@ -289,14 +289,23 @@ def _render_safely(
         )
     except DenialParseError as exc:
         return _with_failure(result, "render", exc), True
-    except Exception as exc:  # an appeal that can't be rendered fails only this letter
+    except Exception as exc:  # noqa: BLE001 - a failed render fails only this letter
         log.warning("internal error while rendering an appeal: %s", type(exc).__name__)
-        log.debug("internal error", exc_info=True)
+        _log_frames(exc)
         return _with_failure(result, "render", _internal(exc)), True
     template = rendered.appeal.template if rendered.appeal is not None else ""
     # Relative to OUT_DIR, like the manifest's output_dir: OUT_DIR can be moved or shared.
     appeal = AppealInfo(path=f"{job.output_dir}/{APPEAL_NAME}", template=template)
     return rendered.model_copy(update={"appeal": appeal}), False
+
+
+def _log_frames(exc: BaseException) -> None:
+    """DEBUG: where an internal error happened, never its message (it may quote the letter)."""
+    if log.isEnabledFor(logging.DEBUG):
+        import traceback
+
+        frames = "".join(traceback.format_tb(exc.__traceback__))
+        log.debug("%s raised at:\n%s", type(exc).__name__, frames)
 
 
 def _vanished() -> InputFileError:
@@ -1610,7 +1619,7 @@ class _Engine:
                 broken = True
                 self._worker_died(job, alone=alone)
                 continue
-            except Exception as exc:  # noqa: BLE001 - e.g. a Dask worker lost twice
+            except (Exception, SystemExit) as exc:  # noqa: BLE001 - lost Dask worker, sys.exit()
                 outcome = self._failed_outcome(job, _internal(exc))
             self._finish(outcome)
         if broken:
