@@ -257,7 +257,7 @@ def test_upside_down_scan_is_turned(tmp_path: Path) -> None:
     letter = read_text(load_document(tmp_path / "upside.png", Options()), Options())
     page = letter.pages[0]
     assert page.rotation == 180
-    assert f"Member ID: {MEMBER_ID}" in page.text
+    assert f"Member ID: {MEMBER_ID}\nClaim number: 20314-0998871\n\nWe denied" in page.text
     # Boxes are in the file's pixels: the upside-down word sits mirrored through the centre.
     word = next(w for w in page.words if w.text == MEMBER_ID)
     ex0, ey0, ex1, ey1 = member_id_box_px()
@@ -271,7 +271,8 @@ def test_sideways_scan_is_turned(tmp_path: Path) -> None:
     letter = read_text(load_document(tmp_path / "sideways.png", Options()), Options())
     page = letter.pages[0]
     assert page.rotation == 90  # clockwise quarter turn reads it
-    assert MEMBER_ID in page.text and "Member ID" in page.text
+    # Laid out as read upright: lines and paragraphs in order, not the sideways geometry.
+    assert f"Member ID: {MEMBER_ID}\nClaim number: 20314-0998871\n\nWe denied" in page.text
     word = next(w for w in page.words if w.text == MEMBER_ID)
     x0, y0, x1, y1 = word.bbox
     assert (y1 - y0) > 3 * (x1 - x0)  # vertical in the file, as it was scanned

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from denialparse import ingest
 from denialparse.exceptions import InputFileError, UnreadableLetterError
+from denialparse.layout import merge_side_by_side
 from denialparse.options import OcrMode
 from denialparse.types import LetterText, PageText, StageError, TextSource, Word
 
@@ -640,6 +641,9 @@ def _ocr_page_text(
     """Turn one page's OCR into its ``PageText`` (page coordinates) and its errors."""
     number = job.number
     sx, sy = scale
+    # Layout decisions (line gaps, side-by-side columns) need the page upright; the boxes we
+    # keep are in the file's own orientation, so work upright and turn the boxes back at the end.
+    to_upright, from_upright = _right_angle_maps(result.rotation, size)
     lines: list[list[_LineWord]] = []
     starts: set[int] = set()
     key: tuple[int, int, int] | None = None
@@ -651,23 +655,27 @@ def _ocr_page_text(
             lines.append([])
             key = line_key
         x0, y0, x1, y1 = w.box
-        lines[-1].append(
-            _LineWord(
-                text=w.text, box=(x0 * sx, y0 * sy, x1 * sx, y1 * sy), confidence=w.confidence
-            )
-        )
+        box = to_upright((x0 * sx, y0 * sy, x1 * sx, y1 * sy))
+        lines[-1].append(_LineWord(text=w.text, box=box, confidence=w.confidence))
     # Paragraphs by the gap between lines, the same rule as text layers, so both sources give
     # the same blank lines; tesseract's own paragraph numbers split single-spaced field blocks.
     text, words = _layout(lines, starts | _gap_breaks(lines))
-    page = PageText(
+    upright = PageText(
         number=number,
         source=TextSource.OCR,
         text=text,
         rotation=result.rotation,
         confidence=None if result.confidence is None else round(result.confidence, 4),
         words=words,
-        width=size[0],
-        height=size[1],
+    )
+    # Label and value columns that tesseract split into blocks go back on one line (layout.py).
+    upright = merge_side_by_side(upright)
+    page = upright.model_copy(
+        update={
+            "words": [w.model_copy(update={"bbox": from_upright(w.bbox)}) for w in upright.words],
+            "width": size[0],
+            "height": size[1],
+        }
     )
     layer = job.layer
     if layer is not None and len(_visible(page.text)) < _OCR_WINS_FACTOR * len(
@@ -712,6 +720,44 @@ def _ocr_page_text(
         ", cleaned up" if result.preprocessed else "",
     )
     return page, errors
+
+
+Box = tuple[float, float, float, float]
+
+
+def _right_angle_maps(
+    rotation: int, size: tuple[float, float]
+) -> tuple[Callable[[Box], Box], Callable[[Box], Box]]:
+    """Box maps from a page's own frame to its upright frame and back.
+
+    Args:
+        rotation: clockwise degrees (0, 90, 180, 270) that turn the page upright.
+        size: the page's width and height in its own frame.
+
+    Returns:
+        ``(to_upright, from_upright)``.
+    """
+    w, h = size
+
+    def rnd(box: Box) -> Box:
+        return (round(box[0], 2), round(box[1], 2), round(box[2], 2), round(box[3], 2))
+
+    if rotation == 90:  # (x, y) -> (h - y, x)
+        return (
+            lambda b: rnd((h - b[3], b[0], h - b[1], b[2])),
+            lambda b: rnd((b[1], h - b[2], b[3], h - b[0])),
+        )
+    if rotation == 180:  # (x, y) -> (w - x, h - y)
+        return (
+            lambda b: rnd((w - b[2], h - b[3], w - b[0], h - b[1])),
+            lambda b: rnd((w - b[2], h - b[3], w - b[0], h - b[1])),
+        )
+    if rotation == 270:  # (x, y) -> (y, w - x)
+        return (
+            lambda b: rnd((b[1], w - b[2], b[3], w - b[0])),
+            lambda b: rnd((w - b[3], b[0], w - b[1], b[2])),
+        )
+    return (lambda b: b), (lambda b: b)
 
 
 def _visible(text: str) -> str:
