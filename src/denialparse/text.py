@@ -614,7 +614,12 @@ def _run_ocr(
         scale = image.info.get("denialparse_scale", job.scale)
         size = image.info.get("denialparse_size", job.size)
         result = ocr_page(
-            image, lang=options.lang, dpi=job.dpi, min_confidence=options.min_page_confidence
+            image,
+            lang=options.lang,
+            dpi=job.dpi,
+            min_confidence=options.min_page_confidence,
+            # No recorded resolution: a phone photo (or a stripped export), clean it up first.
+            clean_first=job.dpi is None,
         )
         return _ocr_page_text(job, result, options, scale=scale, size=size)
 
