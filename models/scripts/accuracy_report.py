@@ -36,16 +36,29 @@ TARGETS = {"denial_type": 0.95, "payer": 0.97, "letter_date": 0.95, "member_id":
 log = logging.getLogger("accuracy_report")
 
 
-def _memoise_read_text() -> None:
-    """Read each file's text once: both runs (rules, trained) see the very same text."""
+def _memoise_read_text(cache_dir: Path | None) -> None:
+    """Read each file's text once: both runs (rules, trained) see the very same text.
+
+    With ``cache_dir`` the texts also persist between runs of this script (keyed by the file's
+    sha256), so re-scoring a new model does not pay the OCR again.
+    """
     from denialparse import text
+    from denialparse.types import LetterText
 
     original = text.read_text
     cache: dict[str, Any] = {}
 
     def cached(doc: Any, options: Any) -> Any:
-        if doc.sha256 not in cache:
+        if doc.sha256 in cache:
+            return cache[doc.sha256]
+        disk = cache_dir / f"{doc.sha256}.json" if cache_dir else None
+        if disk is not None and disk.is_file():
+            cache[doc.sha256] = LetterText.model_validate_json(disk.read_text())
+        else:
             cache[doc.sha256] = original(doc, options)
+            if disk is not None:
+                disk.parent.mkdir(parents=True, exist_ok=True)
+                _atomic_write(disk, cache[doc.sha256].model_dump_json())
         return cache[doc.sha256]
 
     text.read_text = cached  # type: ignore[assignment]
@@ -55,12 +68,13 @@ def _pct(x: float | None) -> str:
     return "–" if x is None else f"{100 * x:.1f}"
 
 
-def run(forms: list[str], model_dir: Path) -> dict[str, Any]:
+def run(forms: list[str], model_dir: Path, modes: list[str],
+        cache_dir: Path | None) -> dict[str, Any]:
     """Evaluate every (form, mode) pair; return the raw results."""
     from denialparse.evaluate import evaluate_corpus
     from denialparse.options import Options
 
-    _memoise_read_text()
+    _memoise_read_text(cache_dir)
     results: dict[str, Any] = {}
     for form, corpus in FORMS:
         if form not in forms:
@@ -70,6 +84,8 @@ def run(forms: list[str], model_dir: Path) -> dict[str, Any]:
                         form, corpus)
             continue
         for mode, model_path in (("rules", "none"), ("trained", str(model_dir))):
+            if mode not in modes:
+                continue
             t0 = time.monotonic()
             report = evaluate_corpus(corpus, options=Options(model_path=model_path))
             results[f"{form}/{mode}"] = report.to_json_dict()
@@ -171,9 +187,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--forms", nargs="+", default=[f for f, _ in FORMS])
     ap.add_argument("--model", type=Path, default=MODELS / "denialparse-pipeline")
     ap.add_argument("--out", type=Path, default=MODELS / "ACCURACY.md")
+    ap.add_argument("--modes", nargs="+", default=["rules", "trained"])
+    ap.add_argument("--text-cache", type=Path, default=MODELS / "training" / "text-cache",
+                    help="keep read texts here between runs (gitignored); '' to disable")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
-    results = run(args.forms, args.model)
+    results = run(args.forms, args.model, args.modes, args.text_cache or None)
     _atomic_write(args.out.with_name("accuracy.json"), json.dumps(results, indent=1) + "\n")
     _atomic_write(args.out, render_markdown(results, args.model))
     print(args.out)

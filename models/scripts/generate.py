@@ -447,6 +447,8 @@ def slots(c: Ctx) -> dict[str, tuple[str, str | None]]:
         "PROV": (pname, "PROVIDER"), "PAT": (patient_name(c, "full"), "PATIENT"),
         "PRACTICE": (c.practice, "PROVIDER"),
         "PT": (patient_name(c, "full"), "PATIENT"),
+        "SDATE": (c.d(c.service_date), "SERVICE_DATE") if c.service_date else ("", None),
+        "PHONE": (phone(rng), None),
     }
 
 
@@ -617,6 +619,10 @@ OPENINGS_PRE = [
     "You or your prescriber asked us to cover {T}.",
 ]
 OPENINGS_POST = [
+    "We received a claim for services you received on {SDATE} from {PROV}.",
+    "This notice is about the claim for {T} on {SDATE}.",
+    "On {SDATE}, {PT} received {T} from {PRACTICE}. We reviewed the claim for these services.",
+    "We reviewed the bill from {PRACTICE} for the date of service {SDATE}.",
     "We processed a claim for {T} that you received from {PROV}.",
     "We have processed the claim for services provided by {PRACTICE}.",
     "This letter explains our decision on the claim for {T}.",
@@ -685,6 +691,34 @@ def reason(b: Builder, c: Ctx, heading: bool | None = None) -> None:
         code = {"step_therapy": "608", "non_formulary": "70", "quantity_limit": "76",
                 "duplicate_therapy": "88"}[c.dtype]
         b.t(f"NCPDP reject code: {code}").nl(2)
+
+
+FILLERS = [
+    "Please keep this letter for your records.",
+    "This is not a bill. If you already paid your provider, contact them about a refund.",
+    "If you have questions about this letter, call Member Services at {PHONE}. TTY users call "
+    "711. We are open 8 a.m. to 8 p.m., seven days a week.",
+    "We reviewed the following information: the request form, office notes dated {XDATE}, and "
+    "a letter from {PROV}.",
+    "The decision was made by {SPEC} reviewer after looking at the information your doctor "
+    "sent us.",
+    "Your provider can call {PHONE} to discuss this decision with a physician reviewer "
+    "(peer-to-peer review).",
+    "Your privacy is important to us. This letter contains personal health information.",
+    "Para obtener ayuda en español, llame al {PHONE}.",
+    "You can get this letter in large print, braille or another language for free.",
+    "A copy of this notice was sent to {PROV}.",
+    "Your plan year runs from January 1 to December 31.",
+    "Other services on this claim were paid as billed and are not part of this decision.",
+    "This decision applies only to the request described above.",
+]
+
+
+def filler(b: Builder, c: Ctx, k: int = 1) -> None:
+    for _ in range(k):
+        if c.rng.random() < 0.5:
+            b.fill(c.rng.choice(FILLERS), slots(c), c.wrap)
+            b.nl(2)
 
 
 def distractor(b: Builder, c: Ctx) -> None:
@@ -897,8 +931,10 @@ def s_mailed(b: Builder, c: Ctx) -> None:
         distractor(b, c)
     reason(b, c)
     distractor(b, c)
+    filler(b, c, 2)
     plan_paragraphs(b, c, c.rng.randint(1, 2))
     rights(b, c, c.rng.randint(1, 3))
+    filler(b, c)
     signature(b, c)
 
 
@@ -941,6 +977,7 @@ def s_portal(b: Builder, c: Ctx) -> None:
         b.t("Printed on " + c.d(c.letter_date + timedelta(days=rng.randint(1, 30)))).nl(2)
     reason(b, c, heading=True)
     distractor(b, c)
+    filler(b, c)
     plan_paragraphs(b, c, rng.randint(1, 2))
     rights(b, c, rng.randint(1, 2))
 
@@ -1073,6 +1110,7 @@ def s_medicaid_notice(b: Builder, c: Ctx) -> None:
     b.nl()
     reason(b, c, heading=False)
     distractor(b, c)
+    filler(b, c)
     plan_paragraphs(b, c, 2)
     b.t(rng.choice(["Your rights", "What if I don't agree?", "How to ask for an appeal"])).nl()
     rights(b, c, 2)

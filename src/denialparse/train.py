@@ -119,7 +119,8 @@ def records_to_examples(nlp: Language, records: Iterable[dict[str, Any]]) -> lis
 
     pairs: list[_Pair] = []
     for rec in records:
-        doc = nlp.make_doc(rec["text"])
+        text = as_read(rec["text"])
+        doc = nlp.make_doc(text)
         ents, missing = [], []
         for start, end, label in rec["ents"]:
             span = doc.char_span(start, end, label=label, alignment_mode="contract")
@@ -138,11 +139,20 @@ def records_to_examples(nlp: Language, records: Iterable[dict[str, Any]]) -> lis
         ref = doc.copy()
         ref.set_ents(ents, missing=missing, default="outside")
         ref.cats = {lab: float(lab == rec["denial_type"]) for lab in DENIAL_LABELS}
-        ref_plan = nlp.make_doc(rec["text"])
+        ref_plan = nlp.make_doc(text)
         ref_plan.cats = {lab: float(lab == rec["plan_type"]) for lab in PLAN_LABELS}
-        pred = nlp.make_doc(rec["text"])
+        pred = nlp.make_doc(text)
         pairs.append(_Pair(Example(pred, ref), Example(pred, ref_plan)))
     return pairs
+
+
+def as_read(text: str) -> str:
+    """The text as the pipeline gets it: a form feed (page break) becomes a newline.
+
+    ``LetterText.full_text()`` joins pages with a blank line; generated letters end a page with
+    ``"\\n\\f"``, so replacing the form feed by a newline gives the same text at the same offsets.
+    """
+    return text.replace("\f", "\n")
 
 
 def _drop_overlaps(spans: list[Any]) -> list[Any]:
@@ -189,7 +199,7 @@ def evaluate_pipeline(nlp: Language, records: Sequence[dict[str, Any]]) -> Train
     counts = {lab: [0, 0, 0] for lab in ENT_LABELS}  # tp, fp, fn
     right = {"textcat_denial": 0, "textcat_plan": 0}
     form_right: dict[str, list[int]] = {}
-    texts = [r["text"] for r in records]
+    texts = [as_read(r["text"]) for r in records]
     for rec, doc in zip(records, nlp.pipe(texts, batch_size=32), strict=True):
         gold = set()
         for s, e, lab in rec["ents"]:
@@ -250,7 +260,7 @@ def train_pipeline(
     seed: int = 0,
     config_path: Path | None = None,
     max_seconds: float | None = None,
-    batch_size: int = 16,
+    batch_size: int = 4,
 ) -> TrainMetrics:
     """Train on ``train_records``, keep the epoch that scores best on ``dev_records``.
 
@@ -374,7 +384,7 @@ def fit_calibration(nlp: Language, records: Sequence[dict[str, Any]]) -> dict[st
     """
     import math
 
-    docs = list(nlp.pipe([r["text"] for r in records], batch_size=32))
+    docs = list(nlp.pipe([as_read(r["text"]) for r in records], batch_size=32))
     out: dict[str, Any] = {"method": "temperature scaling of softmax(log p / T); entity "
                            "precision per label on held-out generated letters",
                            "n_docs": len(records)}
