@@ -23,8 +23,8 @@ from denialparse.options import Options
 from denialparse.types import (
     DenialType,
     DenialTypeResult,
-    FieldValue,
     Fields,
+    FieldValue,
     LetterResult,
     SourceInfo,
     Status,

@@ -28,8 +28,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import reasons as R  # noqa: E402
-import vocab as V  # noqa: E402
+import reasons as R
+import vocab as V
 
 DENIAL_TYPES = (
     "medical_necessity", "experimental", "prior_auth", "step_therapy", "non_formulary",
@@ -183,7 +183,8 @@ def make_member_id(rng: random.Random, style: str, plan: str) -> str:
     if plan == "original_medicare" or style == "mbi":
         letters = "ACDEFGHJKMNPQRTUVWXY"
         mbi = (rng.choice("123456789") + rng.choice(letters) + rng.choice(letters + "0123456789")
-               + rng.choice(string.digits) + rng.choice(letters) + rng.choice(letters + "0123456789")
+               + rng.choice(string.digits) + rng.choice(letters)
+               + rng.choice(letters + "0123456789")
                + rng.choice(string.digits) + rng.choice(letters) + rng.choice(letters)
                + _digits(rng, 2))
         return rng.choice([mbi, f"{mbi[:4]}-{mbi[4:7]}-{mbi[7:]}"])
@@ -1009,7 +1010,8 @@ def s_eob(b: Builder, c: Ctx) -> None:
             "not_covered": "CO-96", "coding_billing": rng.choice(["CO-16", "CO-4", "CO-97"]),
             "timely_filing": "CO-29", "other": rng.choice(["CO-27", "OA-22", "CO-31"]),
             "experimental": "CO-55"}.get(c.dtype, code)
-    hdr = "Date of service   Service                              Billed      Plan paid   You owe   Code"
+    hdr = ("Date of service   Service                              Billed      Plan paid   "
+           "You owe   Code")
     b.t(hdr).nl()
     desc = c.t_name.upper() if rng.random() < 0.5 else c.t_name
     desc = desc[:35]
@@ -1034,7 +1036,7 @@ def s_ma_notice(b: Builder, c: Ctx) -> None:
     b.t("Date: ").e(c.d(c.letter_date), "LETTER_DATE").t("    ")
     b.t(rng.choice(["Member number: ", "Member ID: "])).e(c.member_id, "MEMBER_ID").nl()
     b.t("Name: ").e(patient_name(c), "PATIENT").nl()
-    b.e(c.payer.printed, "PAYER").t(rng.choice([" Medicare Advantage (HMO)", " (PPO)", "", 
+    b.e(c.payer.printed, "PAYER").t(rng.choice([" Medicare Advantage (HMO)", " (PPO)", "",
                                                   " Medicare Plan"])).nl(2)
     if c.claim_id:
         b.t("Claim number: " if c.service_date else rng.choice(["Case number: ", "Reference: "]))

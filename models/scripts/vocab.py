@@ -39,7 +39,8 @@ PAYERS: tuple[Payer, ...] = (
        short=("UnitedHealthcare",)),
     _p("UnitedHealthcare of Texas, Inc.", "UnitedHealthcare", COMMERCIAL, id_style="uhc",
        short=("UnitedHealthcare",)),
-    _p("UnitedHealthcare Community Plan", "UnitedHealthcare", ("medicaid_mco",), id_style="medicaid"),
+    _p("UnitedHealthcare Community Plan", "UnitedHealthcare", ("medicaid_mco",),
+       id_style="medicaid"),
     _p("AARP Medicare Advantage from UnitedHealthcare", "UnitedHealthcare",
        ("medicare_advantage",), id_style="uhc", short=("UnitedHealthcare",)),
     _p("AARP Medicare Rx from UnitedHealthcare", "UnitedHealthcare", ("medicare_part_d",),
@@ -224,7 +225,8 @@ def _d(names: str, cls: str, alts: str = "", spec: str = "internal medicine",
                    spec, tuple(t for t in tags.split(",") if t))
 
 
-def _s(names: str, kind: str, code: str, spec: str = "internal medicine", tags: str = "") -> Therapy:
+def _s(names: str, kind: str, code: str, spec: str = "internal medicine",
+       tags: str = "") -> Therapy:
     return Therapy(tuple(names.split("|")), kind, "", code, (), spec,
                    tuple(t for t in tags.split(",") if t))
 
