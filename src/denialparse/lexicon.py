@@ -222,8 +222,9 @@ DENIAL_CUES: dict[str, tuple[tuple[str, float], ...]] = {
     ),
     "step_therapy": (
         (r"step[- ]therapy|fail[- ]first", 4.0),
-        (r"(try|tried|trial of|trials of) (and fail(ed)? )?(at least )?(one|two|three|1|2|3|\w+ )?"
-         r"(of )?(the )?(preferred|formulary|first-line|alternative)", 3.0),
+        (r"(try|tried|trial of|trials of|use of) (and fail(ed)? )?(at least )?(a |an |one |two |three |1 |2 |3 )?"
+         r"(of )?(the )?(following )?(preferred|formulary|first-line|alternative|generic)", 3.0),
+        (r"(have|has|had) (first )?(tried|used|failed)|first tried|previously tried|tried first", 2.0),
         (r"(tried|try) and fail", 3.0),
         (r"must (first )?(try|use|have tried)", 2.5),
         (r"first[- ]line (therapy|agent|treatment)|prior (trial|use) of", 1.5),

@@ -445,24 +445,41 @@ class Sentence:
     text: str
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[A-Z(\"'•\-])|\n(?=\s*(?:[•\-*]|\d+[.)])\s)")
+_HEADING = re.compile(r"[ \t]*[A-Z][^\n.;:,!?]{1,44}")
+
+
 def split_sentences(text: str) -> list[Sentence]:
-    """Paragraphs (blank lines) split into sentences; offsets index into ``text``."""
+    """Paragraphs (blank lines) split into sentences; offsets index into ``text``.
+
+    A short line without end punctuation followed by more lines is a heading ("Reason for
+    denial") and stands alone, so it doesn't glue itself onto the first sentence under it.
+    """
     out: list[Sentence] = []
     for para in re.finditer(r"\S(?:.|\n(?!\s*\n))*", text):
         base = para.start()
         chunk = para.group(0)
-        pos = 0
-        for m in re.finditer(r"(?<=[.!?])[\"')\]]?\s+(?=[A-Z(\"'•\-])|\n(?=\s*(?:[•\-*]|\d+[.)])\s)", chunk):
-            piece = chunk[pos : m.start() + 1].strip()
-            if piece:
-                s = base + pos + (len(chunk[pos:]) - len(chunk[pos:].lstrip()))
-                out.append(Sentence(s, s + len(piece), piece))
+        body_start = 0
+        while True:
+            newline = chunk.find("\n", body_start)
+            if newline == -1 or not _HEADING.fullmatch(chunk[body_start:newline]):
+                break
+            _add(out, chunk, base, body_start, newline)
+            body_start = newline + 1
+        pos = body_start
+        for m in _SENTENCE_END.finditer(chunk, body_start):
+            _add(out, chunk, base, pos, m.start() + 1)
             pos = m.end()
-        piece = chunk[pos:].strip()
-        if piece:
-            s = base + pos + (len(chunk[pos:]) - len(chunk[pos:].lstrip()))
-            out.append(Sentence(s, s + len(piece), piece))
+        _add(out, chunk, base, pos, len(chunk))
     return out
+
+
+def _add(out: list[Sentence], chunk: str, base: int, start: int, end: int) -> None:
+    piece = chunk[start:end]
+    stripped = piece.strip()
+    if stripped:
+        s = base + start + (len(piece) - len(piece.lstrip()))
+        out.append(Sentence(s, s + len(stripped), stripped))
 
 
 _BOILERPLATE = re.compile(
@@ -475,11 +492,14 @@ _BOILERPLATE = re.compile(
     re.IGNORECASE,
 )
 _REASON_LABEL = re.compile(
-    r"(reason\s+for\s+(the\s+)?(denial|decision|determination)|denial\s+reason|reason(\s+code)?|"
-    r"why\s+(we|was)\s+[^:\n]{0,30}(denied|said no)|basis\s+for\s+(the\s+)?(denial|decision)|"
-    r"explanation|rationale|decision\s+rationale|determination)\s*[:\-]",
-    re.IGNORECASE,
+    r"(?:\breason\s+for\s+(?:the\s+|our\s+|this\s+)?(?:denial|decision|determination)|\bdenial\s+reason|"
+    r"^[ \t]*reason|\bwhy\s+(?:we|was|did)\s+[^:\n]{0,40}(?:denied|said\s+no|deny|decision)[^:\n]{0,20}|"
+    r"\bbasis\s+for\s+(?:the\s+|our\s+)?(?:denial|decision)|\b(?:clinical\s+|decision\s+)?rationale|"
+    r"^[ \t]*what\s+this\s+means|\bthe\s+reason\s+for\s+our\s+decision\s+is)\s*[:\-?]",
+    re.IGNORECASE | re.MULTILINE,
 )
+_CODE_LINE = re.compile(r"^\s*(?:(?:CO|PR|OA|PI|CR)\s?-\s?[A-Z]?\d{1,3}|N\d{1,3}|M\d{1,3}|MA\d{1,3})\b")
+_CAUSAL = re.compile(r"\b(because|due to|since|as the|as it|as this|is not|are not|does not|did not)\b", re.IGNORECASE)
 _REASON_MARKERS = re.compile(
     r"\b(because|reason|denied|deny|not (been )?(approved|covered|medically|met|on|in|a|eligible)|"
     r"does not|did not|do not|doesn't|cannot|exceed|requires?|must|unable)\b",
@@ -505,16 +525,26 @@ def find_reason(text: str, sentences: list[Sentence]) -> list[Candidate]:
         end = text.find("\n\n", m.end())
         end = len(text) if end == -1 else end
         block = text[m.end() : min(end, m.end() + 600)].strip()
-        if len(block) >= 15 and re.search(r"[a-z]{3}", block) and not re.fullmatch(r"[\w\-]+", block):
-            start = text.index(block, m.end())
-            value = re.sub(r"\s+", " ", block)
-            cues = score_denial_cues(value)
-            out.append(Candidate("denial_reason", value, block, start, start + len(block), 0.75 + (0.15 if cues else 0)))
+        if len(block) < 15 or not re.search(r"[a-z]{3}", block) or _CODE_LINE.match(block):
+            continue  # "Reason code: CO-50 ..." is a code, not the reason
+        start = text.index(block, m.end())
+        # Keep the first two sentences of the block: the reason, and usually its specifics.
+        pieces = re.split(r"(?<=[.!?])\s+(?=[A-Z])", block)
+        block = block[: len(" ".join(pieces[:2])) + 5].strip()
+        block = block if block in text[start : start + len(block) + 5] else pieces[0]
+        value = re.sub(r"\s+", " ", block)
+        cues = score_denial_cues(value)
+        conf = 0.88 if cues else 0.7
+        out.append(Candidate("denial_reason", value, block, start, start + len(block), conf))
     for i, sent in enumerate(sentences):
         cues = score_denial_cues(sent.text)
         if not cues or _BOILERPLATE.search(sent.text):
             continue
         strength = max(cues.values()) + (1.5 if _REASON_MARKERS.search(sent.text) else 0)
+        if _CAUSAL.search(sent.text):
+            strength += 1.5
+        if _CODE_LINE.match(sent.text):
+            strength -= 2.5  # a code's printed description restates the code, not the case
         if strength < 3.0:
             continue
         start, end = sent.start, sent.end
@@ -528,7 +558,7 @@ def find_reason(text: str, sentences: list[Sentence]) -> list[Candidate]:
             ):
                 end = nxt.end
         raw = text[start:end]
-        conf = min(0.9, 0.45 + 0.06 * strength)
+        conf = min(0.92, 0.45 + 0.06 * strength)
         out.append(Candidate("denial_reason", re.sub(r"\s+", " ", raw), raw, start, end, conf))
     return out
 
