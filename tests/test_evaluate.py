@@ -224,3 +224,20 @@ def test_corpus_without_labels_is_an_input_error(tmp_path: Path) -> None:
     (tmp_path / "labels.jsonl").write_text('{"id": "x"}\nnot json\n')
     with pytest.raises(InputFileError, match=":2 is not JSON"):
         read_labels(tmp_path)
+
+
+@pytest.mark.model
+def test_evaluate_tiny_corpus_with_the_trained_pipeline(tmp_path: Path) -> None:
+    """Rules + the committed model: the clear fields stay right (the model must not hurt them)."""
+    from denialparse.extract import bundled_model_path, load_pipeline
+
+    model = bundled_model_path()
+    assert model is not None, "the trained pipeline must be committed under models/"
+    assert "ner" in load_pipeline(str(model)).pipe_names
+    corpus = _write_corpus(tmp_path)
+    report = evaluate_corpus(corpus, options=Options(model_path=str(model)))
+    f = report.fields
+    assert f["member_id"].right == 2
+    assert f["letter_date"].right == 2
+    assert f["payer"].right == 2
+    assert f["denial_type"].right >= 2

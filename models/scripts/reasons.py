@@ -15,6 +15,14 @@ from __future__ import annotations
 
 REASONS: dict[str, list[str]] = {
     "medical_necessity": [
+        "Based on the information provided, the requested services do not meet the definition of "
+        "medically necessary in your {EOC}.",
+        "The reviewer found that your condition can be treated safely and effectively with a less"
+        " intensive service, so {T} is not needed at this time.",
+        "The request was reviewed against {CRIT}. The clinical findings submitted do not support "
+        "this level of service.",
+        "Your doctor told us you need {T}, but the notes do not show the test results or symptoms"
+        " required for approval.",
         "We denied this request because {T} is not medically necessary for your condition.",
         "The requested {T} is not medically necessary.",
         "Based on {CRIT} criteria, the information submitted does not support the medical "
@@ -57,6 +65,12 @@ REASONS: dict[str, list[str]] = {
         "the clinical notes support a lower level of service.",
     ],
     "experimental": [
+        "Medical literature does not yet show that {T} is as safe and effective as standard "
+        "treatment for your condition.",
+        "Your plan does not cover care that is considered investigational, including {T} for this"
+        " diagnosis.",
+        "The treatment is being studied in clinical trials and is not the accepted standard of "
+        "care.",
         "{T} is considered experimental and investigational for your diagnosis.",
         "The requested service, {T}, is considered investigational and is therefore not covered.",
         "There is not enough scientific evidence in peer-reviewed medical literature to show "
@@ -80,6 +94,11 @@ REASONS: dict[str, list[str]] = {
         "under that exclusion.",
     ],
     "prior_auth": [
+        'We have no record that this service was approved before it was given.',
+        'The approval we gave was for a different service, so the claim was not covered.',
+        "Your plan requires advance approval for {T}. The request was not received until after "
+        "the service.",
+        'The authorization for these services was not requested within the required time.',
         "No prior authorization was on file for this service.",
         "This service required precertification, which was not obtained before the service was "
         "provided.",
@@ -101,6 +120,11 @@ REASONS: dict[str, list[str]] = {
         "Payment is denied because the service was performed before approval was granted.",
     ],
     "step_therapy": [
+        "Before we can cover {T}, the plan requires a trial of lower-cost drugs that treat the "
+        "same condition. We did not find that you tried them.",
+        "Your pharmacy records do not show use of {ALT1}. {T} is approved only when the preferred"
+        " drugs did not work or could not be used.",
+        'The plan covers {T} after treatment with two first-line medicines has not worked.',
         "{T} is covered only after you have tried {ALT1} and {ALT2}.",
         "Your plan requires you to first try and fail two preferred alternatives before this "
         "drug can be approved.",
@@ -124,6 +148,11 @@ REASONS: dict[str, list[str]] = {
         "must be tried before {T} is covered.",
     ],
     "non_formulary": [
+        "{T} is not a covered drug on the plan's formulary, and no formulary exception was "
+        "requested.",
+        "This medicine is not included in your plan's covered drug list. Ask your prescriber "
+        "about a covered alternative such as {ALT1}.",
+        "The drug is excluded from coverage; it is not listed in the plan's formulary.",
         "{T} is not on your plan's list of covered drugs (formulary).",
         "This drug is not included on the {YEAR} Drug List for your plan.",
         "{T} is a non-formulary product. Formulary alternatives include {ALT1} and {ALT2}.",
@@ -142,6 +171,10 @@ REASONS: dict[str, list[str]] = {
         "and {ALT2}.",
     ],
     "quantity_limit": [
+        'Your prescription is for more than the plan allows in one fill.',
+        "The plan covers a limited amount of this drug. The amount requested is more than the "
+        "limit.",
+        "The requested number of refills or units is above the plan's limit for {T}.",
         "The quantity requested ({QTY} per {DAYS} days) exceeds the plan limit of {LIMIT} per "
         "{DAYS} days.",
         "Plan limitations exceeded.",
@@ -160,6 +193,12 @@ REASONS: dict[str, list[str]] = {
         "The number of units exceeds the plan's dosing limit for this drug.",
     ],
     "out_of_network": [
+        "The doctor who treated you does not participate in your plan. Your plan has no coverage "
+        "for care from nonparticipating providers unless it is an emergency.",
+        "Care from providers outside your network is not covered by your plan except in an "
+        "emergency or with our approval.",
+        'The claim came from a provider who is not contracted with your plan.',
+        'You did not have a referral on file from your primary care provider for this specialist.',
         "The provider who performed this service is not in your plan's network.",
         "Services were performed by a non-participating provider, and your plan does not "
         "include out-of-network benefits.",
@@ -178,6 +217,10 @@ REASONS: dict[str, list[str]] = {
         "Referral absent: your plan requires a referral from your PCP for specialist care.",
     ],
     "duplicate_therapy": [
+        "You are already getting a medicine that works the same way as {T}. Using both at once is"
+        " not covered.",
+        'The requested treatment serves the same purpose as {DUP}, which you already receive.',
+        '{T} would overlap with {DUP} that is already approved for the same time period.',
         "Therapeutic duplication: you are already taking {DUP}, which is in the same drug class "
         "as {T}.",
         "Two {CLASS} are not covered at the same time.",
@@ -202,6 +245,10 @@ REASONS: dict[str, list[str]] = {
         "The plan found a drug therapy problem: {T} and {DUP} work in the same way.",
     ],
     "not_covered": [
+        'This service is not included in your benefits.',
+        'Your plan does not provide benefits for {T}.',
+        'The service falls under a plan exclusion and cannot be covered.',
+        'Your benefit plan does not cover this type of care.',
         "{T} is not a covered benefit under your plan.",
         "Your plan excludes cosmetic services, and {T} is considered cosmetic.",
         "This service is specifically excluded in your {EOC}.",
@@ -218,6 +265,10 @@ REASONS: dict[str, list[str]] = {
         "your coverage.",
     ],
     "coding_billing": [
+        'The claim has an error. Your provider needs to correct the claim and send it again.',
+        'The procedure and diagnosis codes on the claim do not match.',
+        'Information needed to process the claim was missing; we asked your provider for it.',
+        'The modifier billed with this code is not valid.',
         "The procedure code is inconsistent with the modifier used.",
         "The diagnosis code is not valid for the date of service.",
         "The claim lacks information needed for adjudication; please submit an itemized bill.",
@@ -235,6 +286,9 @@ REASONS: dict[str, list[str]] = {
         "The units billed do not match the time documented; please send a corrected claim.",
     ],
     "timely_filing": [
+        'The claim was submitted past the time allowed for filing claims.',
+        'We cannot pay this claim because it was sent to us too long after the date of service.',
+        'The filing deadline for this claim had passed when we received it.',
         "The claim was received after the {FL}-day filing limit.",
         "The time limit for filing has expired.",
         "Claims must be submitted within {FL} days of the date of service. We received this "
@@ -248,6 +302,10 @@ REASONS: dict[str, list[str]] = {
         "The corrected claim was received after the filing deadline for corrections.",
     ],
     "other": [
+        'Our records show you were not enrolled in the plan on the date you received this service.',
+        'We could not find your coverage for the date of service.',
+        'You have other health coverage that must pay first.',
+        'The claim was denied because we need information about other insurance you may have.',
         "Our records show your coverage ended on {XDATE}, before the date of service.",
         "This care may be covered by another payer per coordination of benefits.",
         "The patient cannot be identified as our insured.",
