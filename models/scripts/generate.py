@@ -351,7 +351,7 @@ def sample_ctx(rng: random.Random, dtype: str | None = None) -> Ctx:
     if dtype not in DRUG_TYPES and dtype != "duplicate_therapy" or rng.random() < 0.5:
         payers = [p for p in payers if not p.pbm] or payers
     payer = rng.choice(payers)
-    stated = rng.random() > 0.14
+    stated = rng.random() > 0.06
     therapy, _kind = _pick_therapy(rng, dtype, plan, payer)
     if therapy.kind == "drug" and plan == "medicare_advantage" and "infusion" not in (
             " ".join(therapy.names).lower()):
@@ -541,6 +541,11 @@ def re_block(b: Builder, c: Ctx) -> None:
     if rng.random() < 0.4:
         items.append((rng.choice(["Group #", "Group Number", "Group No.", "Group"]),
                       _digits(rng, rng.choice([5, 6, 7, 8])), None))
+    if c.stated and rng.random() < 0.45:
+        items.append((rng.choice(["Plan", "Plan Name", "Product", "Coverage", "Benefit Plan",
+                                  "Line of business"]), plan_name(c), None))
+    for lab, val in distractor_rows(c, rng.choice([0, 0, 1, 2, 3])):
+        items.append((lab, val, None))
     if c.claim_id and c.service_date:
         items.append((rng.choice(["Claim #", "Claim Number", "Claim ID", "Claim No.", "ICN",
                                   "Claim reference number", "Claim"]), c.claim_id, "CLAIM_ID"))
@@ -606,6 +611,66 @@ def re_block(b: Builder, c: Ctx) -> None:
 REF_LABELS = ["Case #", "Reference #", "Request ID", "Case Number", "Tracking Number",
               "PA Case ID", "Reference Number", "Authorization #", "Case ID", "PA #",
               "Review ID", "Request number", "Auth Ref"]
+
+def plan_name(c: Ctx) -> str:
+    """A product name that says the plan type, as letters print it on a 'Plan:' line."""
+    rng = c.rng
+    short = c.payer.short[0] if c.payer.short else c.payer.printed
+    emp = c.misc.setdefault("emp", rng.choice(V.EMPLOYERS))
+    metal = rng.choice(["Bronze", "Silver", "Gold", "Platinum"])
+    hmo = rng.choice(["HMO", "PPO", "EPO", "HMO-POS"])
+    contract = f"{rng.choice('HR')}{_digits(rng, 4)}-{_digits(rng, 3)}"
+    state = rng.choice(V.STATE_MEDICAID)[0]
+    names = {
+        "erisa": [f"{emp} Employee Health Plan", f"{emp} Group Medical Plan ({hmo})",
+                  f"Choice Plus - {emp}", f"Open Access Plus - {emp}",
+                  f"{emp} Self-Funded Health Plan", f"Employer group plan: {emp}"],
+        "aca_individual": [f"{metal} {hmo} {rng.randint(1, 99)}", f"Individual {metal} {hmo}",
+                           f"Marketplace {metal} {rng.choice([70, 73, 87, 94])} {hmo}",
+                           f"{short} {metal} Individual & Family Plan",
+                           f"{metal} plan (purchased on {rng.choice(V.MARKETPLACES)})"],
+        "medicare_advantage": [f"{short} Medicare Advantage ({hmo})",
+                               f"{short} Gold Plus (HMO) {contract}",
+                               f"Medicare Advantage {hmo} {contract}",
+                               f"{short} Dual Complete (HMO D-SNP)",
+                               f"{short} Medicare Choice ({hmo})"],
+        "medicare_part_d": [f"{short} Rx Plus (PDP) S{_digits(rng, 4)}-{_digits(rng, 3)}",
+                            "Medicare Prescription Drug Plan (PDP)",
+                            f"{short} Medicare Part D Basic", f"{short} MAPD - Part D benefit",
+                            f"{short} Medicare Rx Saver (PDP)"],
+        "original_medicare": ["Medicare Part B", "Original Medicare - Part B",
+                              "Medicare Part A", "Medicare Fee-for-Service"],
+        "medicaid_mco": [f"{state}", f"{short} Medicaid", f"{state} Managed Care",
+                         "CHIP (Children's Health Insurance Program)", f"{state} - STAR Kids"],
+        "fehb": ["FEP Blue Standard Option", "Service Benefit Plan (Standard Option)",
+                 f"{short} (FEHB) High Option", "Federal Employee Program (FEP) Basic Option",
+                 "FEHB Program - Self and Family"],
+        "tricare": ["TRICARE Prime", "TRICARE Select", "TRICARE For Life",
+                    "TRICARE Prime - East Region", "TRICARE Select - West Region"],
+    }
+    return rng.choice(names.get(c.plan, ["Health plan"]))
+
+
+def distractor_rows(c: Ctx, k: int) -> list[tuple[str, str]]:
+    """Rows that are in real RE blocks but are none of our fields."""
+    rng = c.rng
+    other = f"{rng.choice(V.FIRST_NAMES)} {rng.choice(V.LAST_NAMES)}"
+    pool = [
+        ("Account #", _digits(rng, 8)), ("NPI", "1" + _digits(rng, 9)),
+        ("Tax ID", f"{_digits(rng, 2)}-{_digits(rng, 7)}"), ("Rx #", _digits(rng, 7)),
+        ("Pharmacy", f"{rng.choice(['CVS Pharmacy', 'Walgreens', 'Kroger Pharmacy'])} "
+                     f"#{_digits(rng, 4)}"),
+        ("Diagnosis", rng.choice(V.DIAGNOSES)), ("Place of service", rng.choice(
+            ["11 - Office", "22 - Outpatient hospital", "21 - Inpatient", "12 - Home"])),
+        ("Amount billed", f"${rng.randint(50, 9000)}.00"),
+        ("Date received", c.d(c.letter_date - timedelta(days=rng.randint(2, 30)))),
+        ("Sponsor" if c.plan == "tricare" else "Policyholder", other),
+        ("Review type", rng.choice(["Standard", "Expedited", "Pre-service", "Post-service"])),
+        ("Quantity", f"{rng.randint(1, 120)} per {rng.choice([30, 90])} days"),
+    ]
+    rng.shuffle(pool)
+    return pool[:k]
+
 
 OPENINGS_PRE = [
     "We received a request from {PROV} for {T}.",
@@ -739,6 +804,11 @@ PLAN_TEXT: dict[str, list[str]] = {
         "claims administration services only.",
         "You may contact the Employee Benefits Security Administration at 1-866-444-3272 for "
         "help with your rights under ERISA.",
+        "This group health plan is subject to the Employee Retirement Income Security Act of "
+        "1974. If your appeal is denied you may have the right to sue under federal law.",
+        "Questions about your employer-sponsored coverage can also go to your plan "
+        "administrator or your human resources department at {EMP}.",
+        "Your employer, {EMP}, pays claims under this plan; {PAYER} administers it.",
         "See your Summary Plan Description for your plan's appeal procedures. You may also have "
         "the right to file suit under section 502(a) of ERISA.",
     ],
@@ -748,6 +818,10 @@ PLAN_TEXT: dict[str, list[str]] = {
         "If you need help, contact your state's Consumer Assistance Program or visit "
         "HealthCare.gov. Your Marketplace plan must give you a full and fair review.",
         "This notice applies to your individual coverage purchased through {MKT}.",
+        "Because you bought this policy yourself, you may ask your state Department of "
+        "Insurance for an external review after your internal appeal.",
+        "Your plan is a qualified health plan offered on the exchange ({MKT}).",
+        "Members who enrolled through the Marketplace may get help from a navigator.",
     ],
     "medicare_advantage": [
         "{PAYER} is a Medicare Advantage organization with a Medicare contract. Enrollment in "
@@ -757,6 +831,9 @@ PLAN_TEXT: dict[str, list[str]] = {
         "If we uphold our decision, your case will be sent automatically to an Independent "
         "Review Entity for a new review.",
         "This is about your Medicare health plan ({HMO}).",
+        "You can also call 1-800-MEDICARE for help with your Medicare Advantage appeal rights.",
+        "As a member of our Medicare Advantage plan, you can ask us for a reconsideration.",
+        "{PAYER} is an HMO/PPO plan with a Medicare contract.",
     ],
     "medicare_part_d": [
         "You have the right to request a redetermination of this coverage determination under "
@@ -764,6 +841,10 @@ PLAN_TEXT: dict[str, list[str]] = {
         "Your Medicare drug plan ({PAYER} PDP) made this decision.",
         "You can ask for a redetermination (appeal) within 65 days of the date of this notice. "
         "You may also be eligible for Extra Help with Part D costs.",
+        "Your prescriber can ask for a coverage determination exception under your Medicare "
+        "drug plan.",
+        "This notice explains our Part D coverage determination for your prescription.",
+        "{PAYER} is a Medicare-approved Part D sponsor.",
     ],
     "original_medicare": [
         "If you disagree with a coverage decision on this Medicare Summary Notice, you can file "
@@ -771,6 +852,8 @@ PLAN_TEXT: dict[str, list[str]] = {
         "This claim was processed under Original Medicare, Part B. Questions? Call "
         "1-800-MEDICARE (1-800-633-4227).",
         "{PAYER} is the Medicare Administrative Contractor that processed this claim.",
+        "To ask for a redetermination, send the request to the Medicare contractor at the "
+        "address on this notice.",
     ],
     "medicaid_mco": [
         "{PAYER} is a Medicaid managed care plan serving members of {SMP}.",
@@ -778,6 +861,9 @@ PLAN_TEXT: dict[str, list[str]] = {
         "If you want your benefits to continue while your appeal is decided, you must appeal "
         "within 10 days of the date of this notice or before the date the change takes effect.",
         "You are enrolled in {SMP} through {PAYER}.",
+        "You may ask for a fair hearing with the state after your appeal with us is decided.",
+        "This notice is from your Medicaid health plan. Keep it with your Medicaid ID card.",
+        "The state's Medicaid agency contracts with {PAYER} to provide your benefits.",
     ],
     "fehb": [
         "Your plan is offered under the Federal Employees Health Benefits (FEHB) Program.",
@@ -786,12 +872,18 @@ PLAN_TEXT: dict[str, list[str]] = {
         "claims process.",
         "Write to OPM, Federal Employee Insurance Operations, Health Insurance 1, 1900 E Street "
         "NW, Washington, DC 20415.",
+        "As a federal employee enrolled in this plan, you may ask OPM to review our decision "
+        "after our reconsideration.",
+        "This is a disputed claim under the Federal Employee Program (FEP).",
     ],
     "tricare": [
         "Your TRICARE {TRI} coverage is managed by {PAYER} for the Defense Health Agency.",
         "To appeal, send a written request postmarked or received within 90 days of the date of "
         "this notice. This decision concerns your TRICARE benefit.",
         "TRICARE beneficiaries may request reconsideration of this denial.",
+        "The Defense Health Agency oversees your TRICARE health plan.",
+        "Active duty service members and their families can get help from a Beneficiary "
+        "Counseling and Assistance Coordinator (BCAC).",
     ],
 }
 
@@ -818,7 +910,8 @@ def plan_paragraphs(b: Builder, c: Ctx, k: int = 1) -> None:
     rng.shuffle(pool)
     s = dict(slots(c))
     s.update({
-        "EMP": (rng.choice(V.EMPLOYERS), None), "MKT": (rng.choice(V.MARKETPLACES), None),
+        "EMP": (c.misc.setdefault("emp", rng.choice(V.EMPLOYERS)), None),
+        "MKT": (rng.choice(V.MARKETPLACES), None),
         "METAL": (rng.choice(["Bronze", "Silver", "Gold", "Platinum", "Expanded Bronze"]), None),
         "HMO": (rng.choice(["HMO", "PPO", "HMO-POS", "D-SNP", "HMO D-SNP", "Medicare PPO"]), None),
         "SMP": (rng.choice(V.STATE_MEDICAID)[0], None),
