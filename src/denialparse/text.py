@@ -45,41 +45,12 @@ _MIN_LETTER_SHARE = 0.5
 _MIN_WORDS_FOR_LANGUAGE_CHECK = 30
 _MIN_COMMON_WORD_SHARE = 0.02
 _COMMON_ENGLISH = frozenset(
-    [
-        "the",
-        "of",
-        "and",
-        "to",
-        "a",
-        "in",
-        "is",
-        "for",
-        "you",
-        "your",
-        "this",
-        "that",
-        "be",
-        "are",
-        "on",
-        "or",
-        "with",
-        "we",
-        "not",
-        "by",
-        "as",
-        "it",
-        "at",
-        "from",
-        "have",
-        "has",
-        "was",
-        "will",
-        "may",
-        "our",
-        "an",
-        "if",
-        "please",
-    ]
+    word
+    for group in (
+        "the of and to a in is for you your this that be are on or",
+        "with we not by as it at from have has was will may our an if please",
+    )
+    for word in group.split()
 )
 # A layer this thin on a page that is mostly picture is a fax header or a page stamp over a
 # scan: OCR the page and keep whichever reads far more.
