@@ -727,6 +727,9 @@ def reason(b: Builder, c: Ctx, heading: bool | None = None) -> None:
                   and "ingredient" not in p and "{CLASS}" not in p and "DUR" not in p) if svc
                  else ("occupational" not in p and "ervices" not in p))]
     tmpl = rng.choice(pool)
+    if c.dtype in R.GRAMMAR and rng.random() < 0.5 and not (
+            c.dtype == "duplicate_therapy" and c.therapy.kind != "drug"):
+        tmpl = R.compose(c.dtype, rng.choice)
     if heading is None:
         heading = rng.random() < 0.6
     if heading:

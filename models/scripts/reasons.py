@@ -351,3 +351,132 @@ DISTRACTORS = [
     "A duplicate copy of this letter has been sent to your provider.",
     "The requested drug is on the formulary at tier 4.",
 ]
+
+
+# Compositional wordings: one alternative per part, so the key phrase of each type comes in
+# hundreds of combinations (a model that memorised the sentences above would fail on these).
+_SUBJ_DRUG = ["{T}", "This drug", "The requested medication", "The medicine you asked for",
+              "The prescribed drug", "This prescription", "The requested product"]
+_SUBJ_SVC = ["{T}", "This service", "The requested service", "The care you asked for",
+             "The procedure", "This request", "The treatment requested"]
+GRAMMAR: dict[str, list[list[list[str]]]] = {
+    "medical_necessity": [
+        [_SUBJ_SVC, ["is not", "was not found to be", "has not been shown to be",
+                     "was determined not to be", "does not appear to be"],
+         ["medically necessary", "medically needed", "necessary for your condition",
+          "clinically necessary", "medically appropriate at this time"],
+         ["", " based on the records we received", " according to our clinical reviewer",
+          " under the plan's coverage criteria", " for the diagnosis submitted"], ["."]],
+        [["The information submitted", "The documentation provided", "Your medical record",
+          "The clinical notes", "The records from your doctor"],
+         ["does not show", "did not demonstrate", "does not support", "fails to establish"],
+         [" that {T} is needed", " the need for {T}", " that the criteria for {T} are met",
+          " medical necessity for {T}"], ["", " at this time", " for your condition"], ["."]],
+    ],
+    "experimental": [
+        [_SUBJ_SVC + _SUBJ_DRUG[1:3], ["is considered", "is regarded as", "remains",
+                                       "is classified as"],
+         [" experimental", " investigational", " unproven", " experimental or investigational"],
+         ["", " for your condition", " for this use", " for this diagnosis"], ["."]],
+        [["There is not enough", "There is insufficient", "Current medical research provides "
+          "limited", "Published studies do not provide enough"],
+         [" evidence", " scientific evidence", " clinical evidence"],
+         [" that {T} works", " that {T} is safe and effective", " to support {T}"],
+         ["", " for this condition", " compared with standard treatment"], ["."]],
+    ],
+    "prior_auth": [
+        [["We did not receive", "There was no", "The provider did not obtain", "We have no record "
+          "of", "The plan did not receive"],
+         [" prior authorization", " an approved authorization", " precertification",
+          " advance approval", " a pre-service approval"],
+         [" for {T}", " for this service", " before the service was provided",
+          " before the date of service"], ["."]],
+        [_SUBJ_SVC, ["requires", "needed", "must have"],
+         [" prior approval", " prior authorization", " precertification", " approval in advance"],
+         [", which was not obtained", ", but none was requested", ", and none is on file"],
+         ["."]],
+    ],
+    "step_therapy": [
+        [["You must", "The plan requires that you", "Members must", "Your plan needs you to"],
+         [" first try", " try and fail", " have tried", " first use"],
+         [" {ALT1}", " {ALT1} and {ALT2}", " two preferred drugs", " a preferred alternative",
+          " at least one first-line drug"],
+         [" before {T} can be covered", " before this drug is approved", " before we cover {T}"],
+         ["."]],
+        [_SUBJ_DRUG, ["is covered only after", "can be approved only after",
+                      "requires documentation that"],
+         [" {ALT1} has not worked", " preferred alternatives have failed",
+          " first-line therapy was tried", " a trial of {ALT1} and {ALT2}"], ["."]],
+    ],
+    "non_formulary": [
+        [_SUBJ_DRUG, ["is not on", "is not included in", "is not listed on", "was removed from",
+                      "is excluded from", "is not part of"],
+         [" your plan's formulary", " the plan's drug list", " the list of covered drugs",
+          " the Preferred Drug List", " your {YEAR} formulary", " our covered drug list"],
+         ["", ". Covered alternatives include {ALT1}", ". You may ask for a formulary exception"],
+         ["."]],
+    ],
+    "quantity_limit": [
+        [["The amount requested", "The quantity prescribed", "Your prescription",
+          "The dose requested", "The number of units requested"],
+         [" exceeds", " is more than", " is above", " goes over"],
+         [" the plan's quantity limit", " the amount your plan allows", " the plan limit",
+          " the maximum covered quantity"],
+         ["", " for {T}", " of {LIMIT} per {DAYS} days"], ["."]],
+    ],
+    "out_of_network": [
+        [["The provider", "The doctor who treated you", "The facility", "The rendering provider",
+          "{PROV}"],
+         [" is not in", " does not participate in", " is outside", " is not contracted with"],
+         [" your plan's network", " the plan's provider network", " your HMO network",
+          " the {NET} network"],
+         ["", ", and your plan has no out-of-network benefits",
+          ", and the care was not an emergency", ", and no referral was on file"], ["."]],
+    ],
+    "duplicate_therapy": [
+        [_SUBJ_DRUG[:4], ["duplicates", "overlaps with", "is the same type of drug as",
+                          "would be taken with"],
+         [" {DUP}", " another drug you already take ({DUP})", " an active prescription for {DUP}"],
+         ["", ", which is in the same class", "; therapeutic duplication is not covered"], ["."]],
+    ],
+    "not_covered": [
+        [_SUBJ_SVC, ["is not a", "is excluded as a", "is not considered a"],
+         [" covered benefit", " covered service"],
+         ["", " under your {EOC}", " under the terms of your coverage"], ["."]],
+        [["Your plan", "The {EOC}", "Your benefit plan", "Your coverage"],
+         [" excludes", " does not cover", " does not include benefits for",
+          " specifically excludes"],
+         [" {T}", " this service", " this type of care", " cosmetic services"], ["."]],
+    ],
+    "coding_billing": [
+        [["The claim", "The bill from your provider", "This claim line", "The submitted claim"],
+         [" has", " contains", " was sent with"],
+         [" an invalid procedure code", " a coding error", " a diagnosis that does not match the "
+          "procedure", " an invalid modifier", " missing information", " a billing error"],
+         ["", "; please send a corrected claim", ". The provider must correct and resubmit it"],
+         ["."]],
+    ],
+    "timely_filing": [
+        [["The claim", "This bill", "The corrected claim", "Your provider's claim"],
+         [" was received after", " was filed after", " came in after", " was submitted past"],
+         [" the filing deadline", " the {FL}-day filing limit", " the time limit for claims",
+          " the plan's timely filing limit"], ["."]],
+    ],
+    "other": [
+        [["Our records show", "We found that", "According to our eligibility records,",
+          "The plan's records indicate that"],
+         [" you were not covered", " your coverage was not active", " another insurer is primary",
+          " you were not enrolled", " your coverage had ended"],
+         [" on the date of service", " when you received this care", " for this claim"], ["."]],
+    ],
+}
+
+
+def compose(dtype: str, pick) -> str:  # noqa: ANN001 - pick is random.Random.choice
+    """One compositional wording of ``dtype`` (``pick`` chooses among alternatives)."""
+    import re
+
+    parts = pick(GRAMMAR[dtype])
+    text = " ".join(pick(alts).strip() for alts in parts)
+    text = re.sub(r"\s+([.,;])", r"\1", re.sub(r"\s{2,}", " ", text)).strip()
+    return text.replace(". .", ".").replace(".;", ";")
