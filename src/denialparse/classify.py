@@ -26,9 +26,11 @@ class RuleScores:
     raw: dict[str, float]
     evidence: dict[str, list[tuple[int, int]]]
 
-    def probabilities(self, labels: tuple[str, ...], baseline: str | None = None) -> dict[str, float]:
+    def probabilities(
+        self, labels: tuple[str, ...], baseline: str | None = None, sharpness: float = 1.0
+    ) -> dict[str, float]:
         """Softmax over ``labels``; ``baseline`` gets a small prior so an empty letter isn't 1/12."""
-        raw = {label: self.raw.get(label, 0.0) for label in labels}
+        raw = {label: sharpness * self.raw.get(label, 0.0) for label in labels}
         if baseline:
             raw[baseline] = raw.get(baseline, 0.0) + 0.5
         top = max(raw.values())
@@ -89,17 +91,26 @@ def plan_rule_scores(text: str) -> RuleScores:
     return RuleScores(raw, evidence)
 
 
-def blend(rule_probs: dict[str, float], model_probs: dict[str, float] | None, rule_strength: float) -> dict[str, float]:
+def blend(
+    rule_probs: dict[str, float],
+    model_probs: dict[str, float] | None,
+    rule_strength: float,
+    *,
+    max_rule_weight: float = 0.7,
+    base_rule_weight: float = 0.15,
+) -> dict[str, float]:
     """Blend rule and model probabilities; the rules' weight grows with how much evidence they saw.
 
     Args:
         rule_probs: softmax of rule scores.
         model_probs: the trained classifier's scores (None when the pipeline has none).
         rule_strength: the winning raw rule score (0 when no cue fired).
+        max_rule_weight: the rules' weight when their evidence is strong. Plan types are printed
+            in words the law prescribes, so their rules deserve more than denial-type cues do.
     """
     if not model_probs:
         return rule_probs
-    w_rules = min(0.7, 0.15 + 0.08 * rule_strength)
+    w_rules = min(max_rule_weight, base_rule_weight + 0.08 * rule_strength)
     labels = set(rule_probs) | set(model_probs)
     mixed = {
         label: w_rules * rule_probs.get(label, 0.0) + (1 - w_rules) * model_probs.get(label, 0.0)

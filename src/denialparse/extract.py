@@ -50,7 +50,8 @@ NER_FIELDS: dict[str, str] = {
     "LETTER_DATE": "letter_date",
     "SERVICE_DATE": "service_date",
 }
-NER_CONFIDENCE = 0.72
+NER_CONFIDENCE = 0.85  # when the model ships no calibration
+REAL_WORLD_DISCOUNT = 0.85
 AGREEMENT_BONUS = 0.12
 # Fields a physician's appeal can't do without: missing ones are flagged for review.
 REVIEW_WHEN_MISSING: tuple[str, ...] = (
@@ -117,6 +118,7 @@ def load_pipeline(model_path: str | None = None) -> Language:
             ) from exc
     add_rule_components(nlp)
     nlp.max_length = 2_000_000
+    nlp.meta["denialparse_model_dir"] = str(path) if path else None
     return nlp
 
 
@@ -185,7 +187,8 @@ def extract(letter: LetterText, nlp: Language, *, review_threshold: float = 0.7)
     text = letter.full_text()
     doc = nlp(text)
     pages = _PageMap(letter)
-    candidates: list[Candidate] = list(doc._.dp_candidates or []) + _model_candidates(doc)
+    calibration = _calibration(nlp.meta.get("denialparse_model_dir"))
+    candidates: list[Candidate] = list(doc._.dp_candidates or []) + _model_candidates(doc, calibration)
 
     values: dict[str, FieldValue | None] = {}
     for field in (
@@ -203,16 +206,21 @@ def extract(letter: LetterText, nlp: Language, *, review_threshold: float = 0.7)
         "administrator",
     ):
         values[field] = _choose([c for c in candidates if c.field == field], pages)
-    values["plan_type"] = _plan_type(doc, pages)
+    values["plan_type"] = _plan_type(doc, pages, calibration)
     values["stated_deadline"] = values["stated_deadline"] or _relative_deadline(text, values, pages)
     codes = [code for code, _, _ in doc._.dp_codes or []]
     fields = Fields(**values, reference_codes=codes)
-    denial = _denial_type(doc, pages)
+    denial = _denial_type(doc, pages, calibration)
     return Extraction(fields, denial, _needs_review(fields, denial, review_threshold))
 
 
-def _model_candidates(doc: Doc) -> list[Candidate]:
-    """Entities of the trained NER as candidates (absent in the rules-only pipeline)."""
+def _model_candidates(doc: Doc, calibration: dict[str, Any]) -> list[Candidate]:
+    """Entities of the trained NER as candidates (absent in the rules-only pipeline).
+
+    An entity's confidence is its label's precision on held-out generated letters
+    (``calibration.json``), discounted because generated letters are easier than real ones.
+    """
+    precision: dict[str, float] = calibration.get("ner_precision", {})
     out: list[Candidate] = []
     for ent in doc.ents:
         field = NER_FIELDS.get(ent.label_)
@@ -228,7 +236,8 @@ def _model_candidates(doc: Doc) -> list[Candidate]:
         elif field in ("member_id", "claim_id"):
             value = value if value and re.search(r"\d", value) else None
         if value:
-            out.append(Candidate(field, value, raw, ent.start_char, ent.end_char, NER_CONFIDENCE, "model"))
+            conf = round(REAL_WORLD_DISCOUNT * precision.get(ent.label_, NER_CONFIDENCE), 3)
+            out.append(Candidate(field, value, raw, ent.start_char, ent.end_char, conf, "model"))
     return out
 
 
@@ -305,16 +314,34 @@ def _relative_deadline(text: str, values: dict[str, FieldValue | None], pages: _
     )
 
 
-def _plan_type(doc: Doc, pages: _PageMap) -> FieldValue | None:
+def _model_probs(doc: Doc, labels: set[str], calibration: dict[str, Any], component: str) -> dict[str, float]:
+    """The text classifier's scores for ``labels``, temperature-scaled as calibration.json says."""
+    probs = {k: float(v) for k, v in doc.cats.items() if k in labels}
+    temperature = float(calibration.get(component, {}).get("temperature", 1.0))
+    if probs and temperature != 1.0:
+        scaled = {k: max(v, 1e-9) ** (1.0 / temperature) for k, v in probs.items()}
+        total = sum(scaled.values())
+        probs = {k: v / total for k, v in scaled.items()}
+    return probs
+
+
+def _plan_type(doc: Doc, pages: _PageMap, calibration: dict[str, Any]) -> FieldValue | None:
     from denialparse.classify import PLAN_LABELS, blend
 
     rule_scores = doc._.dp_plan_rules
     strength = max(rule_scores.raw.values(), default=0.0)
-    model = {k: float(v) for k, v in doc.cats.items() if k in PLAN_LABELS or k == "unknown"}
+    model = _model_probs(doc, {*PLAN_LABELS, "unknown"}, calibration, "textcat_plan")
     if strength == 0 and not model:
         return None
-    rule_probs = rule_scores.probabilities(PLAN_LABELS) if strength else {}
-    probs = blend(rule_probs, model, strength) if rule_probs else model
+    # Plan types are printed in words the law prescribes (ERISA, Medicare Advantage, TRICARE...):
+    # a cue is strong evidence, so the rules are sharper and weigh more here than for denials.
+    rule_probs = rule_scores.probabilities(PLAN_LABELS, sharpness=1.5) if strength else {}
+    if rule_probs:
+        # The letter printed plan-type wording, so "unknown" is not an answer any more.
+        model = {k: v for k, v in model.items() if k != "unknown"}
+        probs = blend(rule_probs, model, strength, max_rule_weight=0.85, base_rule_weight=0.35)
+    else:
+        probs = model
     label = max(probs, key=lambda k: probs[k])
     if label == "unknown" or probs[label] < 0.35:
         return None
@@ -329,12 +356,12 @@ def _plan_type(doc: Doc, pages: _PageMap) -> FieldValue | None:
                       source="rule" if not model else ("rule+model" if strength else "model"))
 
 
-def _denial_type(doc: Doc, pages: _PageMap) -> DenialTypeResult | None:
+def _denial_type(doc: Doc, pages: _PageMap, calibration: dict[str, Any]) -> DenialTypeResult | None:
     from denialparse.classify import DENIAL_LABELS, blend
 
     rule_scores = doc._.dp_denial_rules
     strength = max(rule_scores.raw.values(), default=0.0)
-    model = {k: float(v) for k, v in doc.cats.items() if k in DENIAL_LABELS}
+    model = _model_probs(doc, set(DENIAL_LABELS), calibration, "textcat_denial")
     if strength == 0 and not model:
         return None
     rule_probs = rule_scores.probabilities(DENIAL_LABELS, baseline="other")
