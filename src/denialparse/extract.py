@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from denialparse import lexicon
 from denialparse.exceptions import MissingDependencyError
-from denialparse.rules import Candidate, parse_date
+from denialparse.rules import Candidate, clean_name, parse_date
 from denialparse.types import (
     DenialType,
     DenialTypeResult,
@@ -52,7 +52,7 @@ NER_FIELDS: dict[str, str] = {
 }
 NER_CONFIDENCE = 0.85  # when the model ships no calibration
 REAL_WORLD_DISCOUNT = 0.85
-AGREEMENT_BONUS = 0.12
+AGREEMENT_BONUS = 0.06  # small: agreement must not lift a reference number over a claim number
 # Fields a physician's appeal can't do without: missing ones are flagged for review.
 REVIEW_WHEN_MISSING: tuple[str, ...] = (
     "payer",
@@ -234,7 +234,11 @@ def _model_candidates(doc: Doc, calibration: dict[str, Any]) -> list[Candidate]:
         elif field == "payer":
             value = _ALIAS_TO_CANONICAL.get(value.lower(), value) if value else None
         elif field in ("member_id", "claim_id"):
-            value = value if value and re.search(r"\d", value) else None
+            # An ID has digits and some length: "1.LC" read off a smudged fax is not one.
+            alnum = re.sub(r"[^A-Za-z0-9]", "", value or "")
+            value = value if len(alnum) >= 5 and sum(c.isdigit() for c in alnum) >= 3 else None
+        elif field in ("patient_name", "provider_name"):
+            value = clean_name(raw) or value  # "ROSALIND T. HARGROVE" -> "Rosalind T. Hargrove"
         if value:
             conf = round(REAL_WORLD_DISCOUNT * precision.get(ent.label_, NER_CONFIDENCE), 3)
             out.append(Candidate(field, value, raw, ent.start_char, ent.end_char, conf, "model"))

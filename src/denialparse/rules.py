@@ -294,7 +294,8 @@ _DEAR = re.compile(r"^\s*Dear\s+" + _NAME + r"\s*[,:]", re.MULTILINE)
 _NAME_STOP = re.compile(r"\b(ID|Number|Date|Plan|Group|Claim|Member|Provider|NPI|Address)\b")
 
 
-def _clean_name(raw: str) -> str | None:
+def clean_name(raw: str) -> str | None:
+    """A printed name as people write it: title case, "LAST, FIRST" turned, credentials kept."""
     cut = _NAME_STOP.search(raw)
     name = raw[: cut.start()] if cut else raw
     name = re.split(r"\s{2,}|\t", name)[0].strip(" ,")
@@ -322,7 +323,7 @@ def find_names(text: str) -> list[Candidate]:
     out: list[Candidate] = []
     head = text[: max(800, len(text) // 4)]
     for m in _RECIPIENT.finditer(head):
-        name = _clean_name(m["name"])
+        name = clean_name(m["name"])
         if not name or re.search(r"(?i)\b(box|suite|street|department|unit|center|services)\b", name):
             continue
         is_doctor = bool(re.match(r"Dr\.?\s", m["name"]) or re.search(r",\s*(MD|DO)\b", m["name"]))
@@ -334,12 +335,12 @@ def find_names(text: str) -> list[Candidate]:
         ("provider_name", _PROVIDER_LABEL, 0.85),
     ):
         for m in pattern.finditer(text):
-            name = _clean_name(m["name"])
+            name = clean_name(m["name"])
             if name:
                 out.append(Candidate(field, name, m["name"], m.start("name"), m.end("name"), conf))
     for m in _DEAR.finditer(text):
         raw = m["name"]
-        name = _clean_name(raw)
+        name = clean_name(raw)
         if not name:
             continue
         field = "provider_name" if re.match(r"Dr\.?\s", raw) or re.search(r",\s*(MD|DO)", raw) else "patient_name"
