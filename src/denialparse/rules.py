@@ -561,7 +561,36 @@ def find_reason(text: str, sentences: list[Sentence]) -> list[Candidate]:
         raw = text[start:end]
         conf = min(0.92, 0.45 + 0.06 * strength)
         out.append(Candidate("denial_reason", re.sub(r"\s+", " ", raw), raw, start, end, conf))
+    if not out:
+        out += _reason_fallback(sentences, text)
     return out
+
+
+_DENIAL_STATEMENT = re.compile(
+    r"\b(we|the plan|your plan|it|this (request|service|claim|drug|item))\s+(have\s+|has\s+)?"
+    r"(denied|deny|are denying|cannot approve|can ?not approve|did not approve|will not (cover|pay)|"
+    r"decided not to|is not covered|was denied|were denied|is denied|not approved|are not able to "
+    r"approve|must deny|cannot cover|can't (approve|cover))\b",
+    re.IGNORECASE,
+)
+
+
+def _reason_fallback(sentences: list[Sentence], text: str) -> list[Candidate]:
+    """No cue phrase fired: the sentence that states the denial, with its 'because' if it has one.
+
+    Low confidence on purpose, so the reason is flagged for review.
+    """
+    for i, sent in enumerate(sentences):
+        if _BOILERPLATE.search(sent.text) or not _DENIAL_STATEMENT.search(sent.text):
+            continue
+        end = sent.end
+        if not _CAUSAL.search(sent.text) and i + 1 < len(sentences):
+            nxt = sentences[i + 1]
+            if nxt.start - end < 4 and not _BOILERPLATE.search(nxt.text):
+                end = nxt.end  # "We cannot approve this request. The records show ..."
+        raw = text[sent.start : end]
+        return [Candidate("denial_reason", re.sub(r"\s+", " ", raw), raw, sent.start, end, 0.55)]
+    return []
 
 
 # ---------------------------------------------------------------------------------------- codes
