@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -57,8 +58,12 @@ def process_letter_with_text(
 
     options = options or Options()
     document = ingest.load_document(Path(path), options)
-    letter = text.read_text(document, options)
-    pipeline = nlp or extract.load_pipeline(options.model_path)
+    # Load spaCy and the model (~2 s of CPU on first use) while the pages are read: OCR runs in
+    # tesseract child processes, so the GIL is free for the import. Cached after the first letter.
+    with ThreadPoolExecutor(max_workers=1) as loader:
+        pending = None if nlp else loader.submit(extract.load_pipeline, options.model_path)
+        letter = text.read_text(document, options)
+        pipeline = nlp or pending.result()  # type: ignore[union-attr]
     found = extract.extract(letter, pipeline, review_threshold=options.review_threshold)
     denial_label = found.denial_type.label if found.denial_type else None
     due = deadlines.compute_deadlines(found.fields, denial_label)

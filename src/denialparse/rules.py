@@ -1,7 +1,7 @@
 """Rule finders: regular expressions over the letter text that propose field candidates.
 
 Each finder takes the whole letter text and returns ``Candidate``s with character offsets into it.
-They are written for the text our own ingest produces (pdfplumber text layers *and* tesseract
+They are written for the text our own ingest produces (PDF text layers *and* tesseract
 output), so labels tolerate OCR slips (``Member lD``, ``Claim #;``) and values may sit on the line
 under their label (tables). The spaCy components in ``components.py`` run them; ``extract.py``
 chooses among candidates and trained-model entities.
