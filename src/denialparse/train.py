@@ -454,10 +454,10 @@ def default_out_dir() -> Path:
 def run_training(
     out_dir: Path | None = None,
     *,
-    n_letters: int = 1600,
-    ocr_share: float = 0.1,
-    seed: int = 1,
-    epochs: int = 8,
+    n_letters: int = 2600,
+    ocr_share: float = 0.12,
+    seed: int = 2,
+    epochs: int = 6,
     work_dir: Path | None = None,
     max_seconds: float | None = None,
     ocr_jobs: int = 1,
@@ -513,10 +513,10 @@ def main(argv: list[str] | None = None) -> int:
 
     ap = argparse.ArgumentParser(description="train the denialparse pipeline")
     ap.add_argument("--out", type=Path, default=None)
-    ap.add_argument("--n", type=int, default=1500)
-    ap.add_argument("--ocr-share", type=float, default=0.1)
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--epochs", type=int, default=10)
+    ap.add_argument("--n", type=int, default=2600)
+    ap.add_argument("--ocr-share", type=float, default=0.12)
+    ap.add_argument("--seed", type=int, default=2)
+    ap.add_argument("--epochs", type=int, default=6)
     ap.add_argument("--max-seconds", type=float, default=None)
     ap.add_argument("--jobs", type=int, default=1)
     args = ap.parse_args(argv)
