@@ -9,8 +9,9 @@ letters per minute over the wall time and "steady" (first to last letter finishi
 the start-up), the speed-up over the first run, CPU seconds per letter summed over every
 descendant process (workers and tesseract; ~0.1 s sampling, so short tesseract runs are slightly
 under-counted), and peak RSS (``VmHWM`` from ``/proc/<pid>/status``) of the worker processes and
-of tesseract. If CPU s/letter x letters/s is well under the number of jobs, other load on the
-machine (not the batch) is what limits the speed-up.
+of tesseract. "machine x" calibrates the machine right after each run: N CPU-bound processes at
+once vs one (a shared or throttled VM gives well under N); the batch's steady speed-up can only
+be compared with that.
 
 Usage::
 
@@ -150,6 +151,27 @@ def _vm_hwm_kb(pid: int) -> int | None:
     return None
 
 
+SPIN = "x = 0\nfor i in range(12_000_000):\n    x += i * i\n"
+
+
+def machine_speedup(jobs: int) -> float:
+    """What the machine itself gives: N CPU-bound processes at once vs one, in throughput.
+
+    On a shared or throttled VM this is well under N; the batch can't beat it.
+    """
+    import subprocess
+
+    def spin(n: int) -> float:
+        started = time.perf_counter()
+        procs = [subprocess.Popen([sys.executable, "-c", SPIN]) for _ in range(n)]
+        for proc in procs:
+            proc.wait()
+        return time.perf_counter() - started
+
+    one = spin(1)
+    return round(jobs * one / spin(jobs), 2)
+
+
 def run_once(in_dir: Path, out_dir: Path, jobs: int) -> dict[str, Any]:
     """One batch run; returns the numbers."""
     from denialparse.batch import run_batch
@@ -183,7 +205,11 @@ def main() -> None:
         in_dir = Path(tmp) / "in"
         in_dir.mkdir()
         make_scans(in_dir, args.letters)
-        runs = [run_once(in_dir, Path(tmp) / f"out{j}_{k}", j) for k, j in enumerate(args.jobs)]
+        runs = []
+        for k, jobs in enumerate(args.jobs):
+            run = run_once(in_dir, Path(tmp) / f"out{jobs}_{k}", jobs)
+            run["machine_speedup"] = machine_speedup(jobs)  # measured right after, same load
+            runs.append(run)
     base = runs[0]["wall_s"]
     for r in runs:
         r["speedup"] = round(base / r["wall_s"], 2) if r["wall_s"] else None
@@ -198,12 +224,14 @@ def main() -> None:
     )
     print(
         f"{'jobs':>4} {'wall s':>7} {'letters/min':>11} {'steady/min':>10} {'speed-up':>8} "
-        f"{'cpu s/letter':>12} {'worker MB':>9} {'tesseract MB':>12} {'failed':>6}"
+        f"{'steady x':>8} {'machine x':>9} {'cpu s/letter':>12} {'worker MB':>9} "
+        f"{'tesseract MB':>12} {'failed':>6}"
     )
     for r in runs:
         print(
             f"{r['jobs']:>4} {r['wall_s']:>7} {r['letters_per_min']:>11} "
-            f"{r['steady_letters_per_min']!s:>10} {r['speedup']:>8} {r['cpu_s_per_letter']:>12} "
+            f"{r['steady_letters_per_min']!s:>10} {r['speedup']:>8} {r['steady_speedup']!s:>8} "
+            f"{r['machine_speedup']:>9} {r['cpu_s_per_letter']:>12} "
             f"{r['peak_worker_rss_mb']!s:>9} {r['peak_tesseract_rss_mb']!s:>12} {r['failed']:>6}"
         )
 
