@@ -204,6 +204,10 @@ def batch(
     """Every letter under IN_DIR: results, appeals and a manifest sorted by deadline in OUT_DIR."""
     from denialparse.batch import run_batch, summary_table
 
+    root = click.get_current_context().find_root().obj or {}
+    if not root.get("quiet") and not root.get("verbose"):
+        # The mailroom runs this from cron: its progress lines are the log, show them.
+        logging.getLogger("denialparse.batch").setLevel(logging.INFO)
     summary = run_batch(
         in_dir,
         out_dir,
@@ -217,6 +221,11 @@ def batch(
     )
     click.echo(summary_table(summary))
     if getattr(summary, "interrupted", False):
+        click.echo(
+            "denialparse: error: interrupted; the letters in flight were finished and the manifest "
+            "written: run the same command again to continue",
+            err=True,
+        )
         sys.exit(int(ExitCode.INTERRUPTED))
     if summary.failed:
         click.echo(

@@ -1011,6 +1011,8 @@ def _save_atomically(doc: DocxDocument, out_path: Path) -> None:
         fd, tmp = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp", dir=out_path.parent)
         with os.fdopen(fd, "wb") as fh:
             doc.save(fh)
+            fh.flush()
+            os.fsync(fh.fileno())  # a power cut must not leave an empty appeal behind the rename
         os.replace(tmp, out_path)
         tmp = None
     except OSError as e:
