@@ -23,6 +23,8 @@ from denialparse import lexicon
 from denialparse.exceptions import MissingDependencyError
 from denialparse.rules import Candidate, clean_name, parse_date
 from denialparse.types import (
+    EXTRA_FIELD_NAMES,
+    FIELD_NAMES,
     DenialType,
     DenialTypeResult,
     Evidence,
@@ -191,20 +193,9 @@ def extract(letter: LetterText, nlp: Language, *, review_threshold: float = 0.7)
     candidates: list[Candidate] = list(doc._.dp_candidates or []) + _model_candidates(doc, calibration)
 
     values: dict[str, FieldValue | None] = {}
-    for field in (
-        "payer",
-        "therapy",
-        "denial_reason",
-        "letter_date",
-        "service_date",
-        "member_id",
-        "claim_id",
-        "patient_name",
-        "provider_name",
-        "stated_deadline",
-        "appeal_address",
-        "administrator",
-    ):
+    for field in (*FIELD_NAMES, *EXTRA_FIELD_NAMES):
+        if field == "plan_type":
+            continue  # a document-level label, scored below
         values[field] = _choose([c for c in candidates if c.field == field], pages)
     values["plan_type"] = _plan_type(doc, pages, calibration)
     values["stated_deadline"] = values["stated_deadline"] or _relative_deadline(text, values, pages)
