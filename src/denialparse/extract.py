@@ -229,11 +229,26 @@ def _model_candidates(doc: Doc, calibration: dict[str, Any]) -> list[Candidate]:
             alnum = re.sub(r"[^A-Za-z0-9]", "", value or "")
             value = value if len(alnum) >= 5 and sum(c.isdigit() for c in alnum) >= 3 else None
         elif field in ("patient_name", "provider_name"):
+            if field == "patient_name" and not _looks_like_a_person(raw):
+                continue  # a patient is a person: "Brazos Valley Fabrication, Inc." is not one
             value = clean_name(raw) or value  # "ROSALIND T. HARGROVE" -> "Rosalind T. Hargrove"
         if value:
             conf = round(REAL_WORLD_DISCOUNT * precision.get(ent.label_, NER_CONFIDENCE), 3)
             out.append(Candidate(field, value, raw, ent.start_char, ent.end_char, conf, "model"))
     return out
+
+
+_ORGANISATION = re.compile(
+    r"\b(inc|llc|l\.l\.c|corp|co|company|plan|health|healthcare|insurance|associates|group|center|"
+    r"centre|clinic|hospital|services|pharmacy|medical|employees?|trust|fund|department|unit|"
+    r"county|city|state|school)\b\.?",
+    re.IGNORECASE,
+)
+
+
+def _looks_like_a_person(raw: str) -> bool:
+    words = raw.split()
+    return 2 <= len(words) <= 5 and not re.search(r"\d", raw) and not _ORGANISATION.search(raw)
 
 
 def _normalise(field: str, value: str) -> str:
