@@ -103,6 +103,35 @@ PAYER_ALIASES: dict[str, tuple[str, ...]] = {
         "CGS Administrators",
         "Wisconsin Physicians Service",
     ),
+    # Other national and regional plans, Medicare Advantage start-ups, FEHB carriers and TRICARE
+    # contractors a clinic meets often (not in the fact sheet's section C: public brand names).
+    "Oscar Health": ("Oscar Health", "Oscar", "Oscar Insurance Company", "Oscar Health Plan"),
+    "Blue Cross and Blue Shield Service Benefit Plan": (
+        "Blue Cross and Blue Shield Service Benefit Plan",
+        "Federal Employee Program",
+        "FEP Blue",
+    ),
+    "GEHA": ("GEHA", "Government Employees Health Association"),
+    "MHBP": ("MHBP", "Mail Handlers Benefit Plan"),
+    "NALC Health Benefit Plan": ("NALC Health Benefit Plan",),
+    "APWU Health Plan": ("APWU Health Plan",),
+    "TriWest Healthcare Alliance": ("TriWest Healthcare Alliance", "TriWest"),
+    "Devoted Health": ("Devoted Health",),
+    "Clover Health": ("Clover Health",),
+    "Alignment Health": ("Alignment Health Plan", "Alignment Health"),
+    "SCAN Health Plan": ("SCAN Health Plan",),
+    "EmblemHealth": ("EmblemHealth", "Emblem Health"),
+    "Point32Health": ("Point32Health", "Harvard Pilgrim Health Care", "Tufts Health Plan"),
+    "Geisinger Health Plan": ("Geisinger Health Plan",),
+    "UPMC Health Plan": ("UPMC Health Plan",),
+    "Priority Health": ("Priority Health",),
+    "HealthPartners": ("HealthPartners",),
+    "Medica": ("Medica",),
+    "SelectHealth": ("SelectHealth", "Select Health"),
+    "CareSource": ("CareSource",),
+    "AmeriHealth Caritas": ("AmeriHealth Caritas",),
+    "L.A. Care Health Plan": ("L.A. Care Health Plan", "L.A. Care"),
+    "Wellmark": ("Wellmark", "Wellmark Blue Cross and Blue Shield"),
     "Prime Therapeutics": ("Prime Therapeutics",),
     "MedImpact": ("MedImpact",),
 }
@@ -112,7 +141,9 @@ ADMINISTRATORS: frozenset[str] = frozenset(
     {"UMR", "Meritain Health", "UnitedHealthcare Shared Services", "Surest"}
 )
 # Aliases too short or too common to trust alone (they need a payer-ish neighbour or letterhead).
-WEAK_ALIASES: frozenset[str] = frozenset({"ESI", "UHC", "IBX", "Kaiser", "Meridian", "Optum"})
+WEAK_ALIASES: frozenset[str] = frozenset(
+    {"ESI", "UHC", "IBX", "KAISER", "MERIDIAN", "OPTUM", "OSCAR", "MEDICA", "FEP BLUE"}
+)
 # Names every Medicare-related letter prints: a payer only when nothing more specific is there.
 LOW_PRIORITY_ALIASES: dict[str, float] = {"MEDICARE": 0.5, "CENTERS FOR MEDICARE & MEDICAID SERVICES": 0.55}
 
