@@ -65,7 +65,10 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
         level = logging.DEBUG
     if quiet:
         level = logging.ERROR
-    logging.basicConfig(level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    # force: each invocation logs to the stderr of *this* call (tests run the CLI many times).
+    logging.basicConfig(
+        level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s", force=True
+    )
 
 
 def _options(ocr: str = "auto", lang: str = "eng", model: str | None = None) -> Any:
