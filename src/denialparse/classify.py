@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from denialparse import lexicon
-from denialparse.rules import _BOILERPLATE, _REASON_MARKERS, Sentence, score_denial_cues
+from denialparse.rules import BOILERPLATE, REASON_MARKERS, Sentence, score_denial_cues
 from denialparse.types import DenialType, PlanType
 
 DENIAL_LABELS: tuple[str, ...] = tuple(t.value for t in DenialType)
@@ -47,8 +47,8 @@ def denial_rule_scores(sentences: list[Sentence], codes: list[tuple[str, int, in
         cues = score_denial_cues(sent.text)
         if not cues:
             continue
-        weight = 0.3 if _BOILERPLATE.search(sent.text) else 1.0
-        if weight == 1.0 and _REASON_MARKERS.search(sent.text):
+        weight = 0.3 if BOILERPLATE.search(sent.text) else 1.0
+        if weight == 1.0 and REASON_MARKERS.search(sent.text):
             weight = 1.5
         for label, score in cues.items():
             raw[label] = raw.get(label, 0.0) + score * weight

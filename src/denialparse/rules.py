@@ -225,19 +225,6 @@ def _clean_id(raw: str) -> str | None:
     return value
 
 
-def _table_value_below(text: str, label_end: int, label_index: int) -> tuple[str, int] | None:
-    """For 'Member ID    Claim Number' header lines, the cell under the label on the next line."""
-    _, line_end = _line_bounds(text, label_end)
-    if line_end >= len(text):
-        return None
-    next_start, next_end = _line_bounds(text, line_end + 1)
-    cells = [(m.group(0), next_start + m.start()) for m in re.finditer(r"\S+(?: \S+)*", text[next_start:next_end])]
-    wide = [(c, pos) for c, pos in cells if "  " not in c]
-    if label_index < len(wide):
-        return wide[label_index]
-    return None
-
-
 _BARE_LABELS = (
     ("member_id", re.compile(r"(?:(?<=\s)|^)(?P<label>ID|I\.D\.)\s*[:#]\s*" + _ID_VALUE, re.MULTILINE), 0.8),
     ("claim_id", re.compile(r"\b(?P<label>claim|reference|case)\s*:\s*" + _ID_VALUE, re.IGNORECASE), 0.85),
@@ -483,7 +470,7 @@ def _add(out: list[Sentence], chunk: str, base: int, start: int, end: int) -> No
         out.append(Sentence(s, s + len(stripped), stripped))
 
 
-_BOILERPLATE = re.compile(
+BOILERPLATE = re.compile(
     r"(you (have|may have) the right|if you (disagree|want|would like|need|have questions)|"
     r"external review|independent review|how to (file|appeal|request)|to (file|request) an appeal|"
     r"you (can|may) (ask|request|file|appeal|call)|language assistance|free of charge|"
@@ -501,7 +488,7 @@ _REASON_LABEL = re.compile(
 )
 _CODE_LINE = re.compile(r"^\s*(?:(?:CO|PR|OA|PI|CR)\s?-\s?[A-Z]?\d{1,3}|N\d{1,3}|M\d{1,3}|MA\d{1,3})\b")
 _CAUSAL = re.compile(r"\b(because|due to|since|as the|as it|as this|is not|are not|does not|did not)\b", re.IGNORECASE)
-_REASON_MARKERS = re.compile(
+REASON_MARKERS = re.compile(
     r"\b(because|reason|denied|deny|not (been )?(approved|covered|medically|met|on|in|a|eligible)|"
     r"does not|did not|do not|doesn't|cannot|exceed|requires?|must|unable)\b",
     re.IGNORECASE,
@@ -539,9 +526,9 @@ def find_reason(text: str, sentences: list[Sentence]) -> list[Candidate]:
         out.append(Candidate("denial_reason", value, block, start, start + len(block), conf))
     for i, sent in enumerate(sentences):
         cues = score_denial_cues(sent.text)
-        if not cues or _BOILERPLATE.search(sent.text):
+        if not cues or BOILERPLATE.search(sent.text):
             continue
-        strength = max(cues.values()) + (1.5 if _REASON_MARKERS.search(sent.text) else 0)
+        strength = max(cues.values()) + (1.5 if REASON_MARKERS.search(sent.text) else 0)
         if _CAUSAL.search(sent.text):
             strength += 1.5
         if _CODE_LINE.match(sent.text):
@@ -554,7 +541,7 @@ def find_reason(text: str, sentences: list[Sentence]) -> list[Candidate]:
             nxt = sentences[i + 1]
             if (
                 nxt.start - end < 4
-                and not _BOILERPLATE.search(nxt.text)
+                and not BOILERPLATE.search(nxt.text)
                 and (score_denial_cues(nxt.text) or re.match(r"(specifically|this is because|the (plan|policy|guideline)|per |in addition)", nxt.text, re.IGNORECASE))
             ):
                 end = nxt.end
@@ -581,12 +568,12 @@ def _reason_fallback(sentences: list[Sentence], text: str) -> list[Candidate]:
     Low confidence on purpose, so the reason is flagged for review.
     """
     for i, sent in enumerate(sentences):
-        if _BOILERPLATE.search(sent.text) or not _DENIAL_STATEMENT.search(sent.text):
+        if BOILERPLATE.search(sent.text) or not _DENIAL_STATEMENT.search(sent.text):
             continue
         end = sent.end
         if not _CAUSAL.search(sent.text) and i + 1 < len(sentences):
             nxt = sentences[i + 1]
-            if nxt.start - end < 4 and not _BOILERPLATE.search(nxt.text):
+            if nxt.start - end < 4 and not BOILERPLATE.search(nxt.text):
                 end = nxt.end  # "We cannot approve this request. The records show ..."
         raw = text[sent.start : end]
         return [Candidate("denial_reason", re.sub(r"\s+", " ", raw), raw, sent.start, end, 0.55)]
@@ -700,14 +687,17 @@ def find_unknown_payer(text: str) -> list[Candidate]:
     return out
 
 
+_ADMINISTERED_BY = re.compile(
+    r"(?:administered|processed|managed)\s+by\s+(?P<name>[A-Z][A-Za-z&.\- ]{1,40}?)"
+    r"(?=[,.;\n(]|\s+on\s+behalf|\s+for\s)"
+    r"|(?P<tpa>\b(?:" + "|".join(re.escape(n) for n in sorted(lexicon.ADMINISTRATORS)) + r")\b)"
+)
+
+
 def find_administrator(text: str) -> list[Candidate]:
     """A TPA or PBM named as administering the plan ('administered by UMR')."""
     out = []
-    pattern = re.compile(
-        r"(?:administered|processed|managed)\s+by\s+(?P<name>[A-Z][A-Za-z&.\- ]{1,40}?)(?=[,.;\n(]|\s+on\s+behalf|\s+for\s)"
-        r"|(?P<tpa>\b(?:UMR|Meritain Health)\b)",
-    )
-    for m in pattern.finditer(text):
+    for m in _ADMINISTERED_BY.finditer(text):
         name = m["name"] or m["tpa"]
         start = m.start("name") if m["name"] else m.start("tpa")
         out.append(Candidate("administrator", name.strip(), name, start, start + len(name), 0.75))
