@@ -717,49 +717,61 @@ def opening(b: Builder, c: Ctx) -> None:
     b.nl(2)
 
 
+def _lower_first(t: str) -> str:
+    if len(t) > 1 and t[0].isupper() and t[1].islower():
+        return t[0].lower() + t[1:]
+    return t
+
+
+def reason_template(c: Ctx) -> str:
+    """One wording of the letter's denial type that fits its therapy and stated plan."""
+    rng = c.rng
+    kind = "drug" if c.therapy.kind == "drug" else "svc"
+    plan = c.plan if c.stated else None
+    pool = R.pool(c.dtype, kind, plan)
+    tmpl = rng.choice(pool)
+    if c.dtype in R.GRAMMAR and rng.random() < 0.35 and not (
+            kind != "drug" and c.dtype in ("duplicate_therapy", "step_therapy",
+                                           "non_formulary")):
+        tmpl = R.compose(c.dtype, rng.choice)
+    return tmpl
+
+
 def reason(b: Builder, c: Ctx, heading: bool | None = None) -> None:
     rng = c.rng
-    pool = R.REASONS[c.dtype]
-    if c.dtype == "duplicate_therapy":
-        svc = c.therapy.kind != "drug"
-        pool = [p for p in pool if ("{DUP}" in p or "{CLASS}" not in p) and
-                (("drug" not in p and "medicine" not in p and "prescription" not in p
-                  and "ingredient" not in p and "{CLASS}" not in p and "DUR" not in p) if svc
-                 else ("occupational" not in p and "ervices" not in p))]
-    tmpl = rng.choice(pool)
-    if c.dtype in R.GRAMMAR and rng.random() < 0.5 and not (
-            c.dtype == "duplicate_therapy" and c.therapy.kind != "drug"):
-        tmpl = R.compose(c.dtype, rng.choice)
+    tmpl = reason_template(c)
+    split = rng.random() < 0.15
     if heading is None:
         heading = rng.random() < 0.6
-    if heading:
+    if heading and not split:
         h = rng.choice(R.REASON_HEADINGS)
-        b.t(h).t("\n" if rng.random() < 0.5 else " ")
+        b.t(h.upper() if rng.random() < 0.15 else h).t("\n" if rng.random() < 0.5 else " ")
     s = slots(c)
-    start, end = b.fill(tmpl, s, c.wrap)
-    if rng.random() < 0.35:
+    start = b.n
+    if split:
+        # The reason split across a heading that names the type and a paragraph under it.
+        h = rng.choice(R.TYPE_HEADINGS[c.dtype])
+        b.t(h.upper() if rng.random() < 0.3 else h).t(rng.choice(["\n", "\n", "\n\n"]))
+    if rng.random() < 0.14:
+        lead = rng.choice(R.LEADINS[c.dtype])
+        tmpl = lead + (_lower_first(tmpl) if lead.endswith(", ") else tmpl)
+    _, end = b.fill(tmpl, s, c.wrap)
+    if rng.random() < 0.3:
         # A second sentence of the same reason (also part of the reason span).
         b.t(" ")
-        tmpl2 = rng.choice([p for p in pool if p != tmpl] or pool)
-        _, end = b.fill(tmpl2, s, c.wrap)
+        tmpl2 = reason_template(c)
+        if tmpl2 != tmpl:
+            _, end = b.fill(tmpl2, s, c.wrap)
     b.reason = (start, end)
     b.nl(2)
-    if c.dtype in ("medical_necessity", "coding_billing", "not_covered", "prior_auth",
-                   "experimental", "out_of_network", "timely_filing", "other") and (
-            rng.random() < 0.35):
-        carc = {"medical_necessity": ["CO-50", "CO-150", "CO-151"], "experimental": ["CO-55",
-                "CO-56", "CO-114"], "prior_auth": ["CO-197", "CO-198", "CO-39"],
-                "out_of_network": ["CO-242", "PR-242", "CO-288"], "not_covered": ["CO-96 N130",
-                "PR-204", "CO-119"], "coding_billing": ["CO-16 MA130", "CO-4", "CO-97",
-                "OA-18 N522", "CO-11"], "timely_filing": ["CO-29"], "other": ["CO-27", "OA-22",
-                "CO-31", "CO-B7"]}[c.dtype]
-        b.t(rng.choice(["Remark code(s): ", "CARC/RARC: ", "Reason code ", "Adjustment code: "]))
-        b.t(rng.choice(carc)).nl(2)
-    if c.dtype in ("step_therapy", "non_formulary", "quantity_limit", "duplicate_therapy") and (
-            rng.random() < 0.25):
-        code = {"step_therapy": "608", "non_formulary": "70", "quantity_limit": "76",
-                "duplicate_therapy": "88"}[c.dtype]
-        b.t(f"NCPDP reject code: {code}").nl(2)
+    if rng.random() < 0.3:
+        code, desc = rng.choice(R.CODE_TABLE[c.dtype])
+        if code in R.PHARMACY_CODES:
+            b.t(rng.choice(["NCPDP reject code: ", "Reject code ", "Pharmacy reject: "]))
+        else:
+            b.t(rng.choice(["Remark code(s): ", "CARC/RARC: ", "Reason code ", "Adjustment code: ",
+                            "Denial code: "]))
+        b.t(code + (f" - {desc}" if rng.random() < 0.3 else "")).nl(2)
 
 
 FILLERS = [
@@ -791,8 +803,10 @@ def filler(b: Builder, c: Ctx, k: int = 1) -> None:
 
 
 def distractor(b: Builder, c: Ctx) -> None:
+    """A sentence naming another denial word in passing (never one that contradicts the label)."""
     if c.rng.random() < 0.35:
-        b.fill(c.rng.choice(R.DISTRACTORS), slots(c), c.wrap)
+        ok = [t for t, bad in R.TYPED_DISTRACTORS if c.dtype not in bad]
+        b.fill(c.rng.choice(ok), slots(c), c.wrap)
         b.nl(2)
 
 
@@ -1100,17 +1114,13 @@ def s_eob(b: Builder, c: Ctx) -> None:
     _, pname, after = provider_name(c)
     b.t("    Provider: ").e(pname if rng.random() < 0.6 else c.practice, "PROVIDER").nl(2)
     billed = rng.randint(80, 40000) + rng.choice([0, 0.5, 0.25])
-    code = rng.choice(["CO-50", "CO-197", "CO-242", "CO-96", "CO-16", "CO-29", "CO-27", "PR-204",
-                       "CO-55", "CO-18", "CO-4", "CO-97"])
-    code = {"medical_necessity": "CO-50", "prior_auth": "CO-197", "out_of_network": "CO-242",
-            "not_covered": "CO-96", "coding_billing": rng.choice(["CO-16", "CO-4", "CO-97"]),
-            "timely_filing": "CO-29", "other": rng.choice(["CO-27", "OA-22", "CO-31"]),
-            "experimental": "CO-55"}.get(c.dtype, code)
+    # The code always belongs to the letter's own type (pharmacy types print their NCPDP code).
+    code = rng.choice(R.CODE_TABLE[c.dtype])[0]
     hdr = ("Date of service   Service                              Billed      Plan paid   "
            "You owe   Code")
     b.t(hdr).nl()
     desc = c.t_name.upper() if rng.random() < 0.5 else c.t_name
-    desc = desc[:35]
+    desc = desc[:35].rstrip(" (-/,")
     b.e(c.d(c.service_date) if rng.random() < 0.5 else fmt_date(c.service_date, "mdy"),
         "SERVICE_DATE")
     b.t("        ").e(desc, "THERAPY").t(" " * max(3, 37 - len(desc)))

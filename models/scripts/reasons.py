@@ -29,21 +29,21 @@ REASONS: dict[str, list[str]] = {
         "necessity of {T}.",
         "After review by a board-certified {SPEC} physician, it was determined that {T} does not "
         "meet medical necessity criteria.",
-        "The records we received do not show that you tried at least 6 weeks of conservative "
+        "S|The records we received do not show that you tried at least 6 weeks of conservative "
         "treatment, such as physical therapy and anti-inflammatory medicine, before {T}.",
-        "Your doctor did not send information showing that your symptoms have lasted more than "
+        "S|Your doctor did not send information showing that your symptoms have lasted more than "
         "six weeks or that there are warning signs such as weakness or numbness. Because of "
         "this, {T} does not meet our guidelines.",
         "The clinical information provided does not meet {CRIT} criteria for {T}.",
         "This service is not reasonable and necessary for the diagnosis reported.",
-        "The documentation does not show that the requested level of care is needed. Your needs "
+        "S|The documentation does not show that the requested level of care is needed. Your needs "
         "can be safely met at a lower level of care, such as outpatient treatment.",
-        "You no longer meet the criteria for continued stay. Based on the notes from your care "
+        "S|You no longer meet the criteria for continued stay. Based on the notes from your care "
         "team, you are medically stable and your care can continue at a less intensive setting.",
-        "Our policy requires a body mass index (BMI) of 40 or more, or 35 or more with a serious "
+        "S|Our policy requires a body mass index (BMI) of 40 or more, or 35 or more with a serious "
         "related health problem, and a supervised diet program of at least 6 months. The notes "
         "we received do not show this, so we cannot approve {T}.",
-        "Coverage for {T} was denied. The medical records do not document the findings our "
+        "S|Coverage for {T} was denied. The medical records do not document the findings our "
         "{CRIT} requires, including failure of conservative therapy and imaging that shows the "
         "problem.",
         "The health plan's physician reviewer determined the request for {T} is not supported "
@@ -61,7 +61,7 @@ REASONS: dict[str, list[str]] = {
         "These are non-covered services because this is not deemed a 'medical necessity' by the "
         "payer.",
         "The frequency of {T} exceeds what is considered medically appropriate for {DX}.",
-        "The number of units requested is more than what is medically needed for this condition; "
+        "S|The number of units requested is more than what is medically needed for this condition; "
         "the clinical notes support a lower level of service.",
     ],
     "experimental": [
@@ -78,7 +78,7 @@ REASONS: dict[str, list[str]] = {
         "{T} is considered unproven for this indication under our Medical Policy.",
         "The requested use of {T} is not approved by the U.S. Food and Drug Administration (FDA) "
         "for this indication.",
-        "This is an off-label use that is not supported by the compendia (AHFS-DI, DRUGDEX or "
+        "D|This is an off-label use that is not supported by the compendia (AHFS-DI, DRUGDEX or "
         "NCCN category 1 or 2A).",
         "Studies of {T} for your condition are still under way, and its safety and effectiveness "
         "have not been established.",
@@ -112,7 +112,7 @@ REASONS: dict[str, list[str]] = {
         "Notification of the inpatient admission was not received within 24 hours as required "
         "by your plan.",
         "This claim was denied because {T} requires prior approval and none was requested.",
-        "Our records show no approved referral or authorization for these services.",
+        "Our records show no approved authorization for these services.",
         "Services denied: prior authorization required but not obtained.",
         "The provider needed to ask us for approval before providing {T}. We have no record of "
         "that request, so the claim cannot be paid.",
@@ -188,7 +188,7 @@ REASONS: dict[str, list[str]] = {
         "reason a higher amount is needed.",
         "We approved {LIMIT} per {DAYS} days, the amount your plan covers. The extra quantity "
         "requested is denied.",
-        "Coverage is limited to one device every 5 years; a replacement within that period is "
+        "S|Coverage is limited to one device every 5 years; a replacement within that period is "
         "not covered.",
         "The number of units exceeds the plan's dosing limit for this drug.",
     ],
@@ -209,7 +209,7 @@ REASONS: dict[str, list[str]] = {
         "You went to a doctor who does not have a contract with us. Your plan only pays for "
         "care from doctors in its network, except in an emergency.",
         "The rendering provider is out of network for your plan; no gap exception was approved.",
-        "The pharmacy that filled this prescription is not in your plan's pharmacy network.",
+        "D|The pharmacy that filled this prescription is not in your plan's pharmacy network.",
         "Your plan covers {T} only at a preferred (in-network) provider. The provider you chose "
         "is not a preferred provider.",
         "The provider is not a participating provider with {PAYER} for your plan, and you did "
@@ -252,12 +252,10 @@ REASONS: dict[str, list[str]] = {
         "{T} is not a covered benefit under your plan.",
         "Your plan excludes cosmetic services, and {T} is considered cosmetic.",
         "This service is specifically excluded in your {EOC}.",
-        "Weight-loss medicines are excluded from your pharmacy benefit.",
+        "D|Weight-loss medicines are excluded from your pharmacy benefit.",
         "Your employer's plan does not include coverage for {T}.",
         "Non-covered charge(s). This service is not covered under the patient's current benefit "
         "plan.",
-        "You have reached the {N}-visit yearly limit for this benefit.",
-        "Benefit maximum for this time period or occurrence has been reached.",
         "The plan does not pay for {T}. It is listed under 'What is not covered' in your {EOC}.",
         "Routine services of this kind are not covered by your plan.",
         "{T} is a benefit exclusion under your plan, regardless of medical necessity.",
@@ -296,7 +294,7 @@ REASONS: dict[str, list[str]] = {
         "This claim was filed late and cannot be paid.",
         "We received the claim after the deadline for submitting claims under your plan.",
         "Timely filing limit exceeded.",
-        "The claim was not submitted within 12 months of the date of service, as Medicare "
+        "The claim was not submitted within 12 months of the date of service, as the plan "
         "requires.",
         "Your provider sent this bill to us too late. Claims have to reach us within {FL} days.",
         "The corrected claim was received after the filing deadline for corrections.",
@@ -480,3 +478,743 @@ def compose(dtype: str, pick) -> str:  # noqa: ANN001 - pick is random.Random.ch
     text = " ".join(pick(alts).strip() for alts in parts)
     text = re.sub(r"\s+([.,;])", r"\1", re.sub(r"\s{2,}", " ", text)).strip()
     return text.replace(". .", ".").replace(".;", ";")
+
+
+# ------------------------------------------------------------------------------------------
+# More wordings (merged into REASONS below). A "D|" prefix marks a wording that only fits a
+# drug, "S|" one that only fits a service, procedure, device or admission; unmarked ones fit
+# both. Each was checked against the confusable neighbour of its type (see the module notes at
+# the end): a wording never states a second denial reason as the ground for the decision.
+# ------------------------------------------------------------------------------------------
+
+MORE: dict[str, list[str]] = {
+    "medical_necessity": [
+        # plain language
+        "We said no because the information from your doctor does not show that you need {T} "
+        "right now.",
+        "We looked at your records and we do not think {T} is needed for your health at this "
+        "time.",
+        "Our doctor reviewed your case. Your condition can be treated with care that is simpler "
+        "than {T}.",
+        "We can't approve {T}. Your medical records don't show it is the right care for you now.",
+        "S|You can get the care you need at a lower level of care. The hospital stay is not "
+        "needed.",
+        "S|Your doctor asked for {T}. The notes we got do not show pain or other symptoms that "
+        "have lasted long enough for this to be needed.",
+        "S|The records do not show that simpler treatments like physical therapy, medicine or "
+        "injections were tried first for at least 6 weeks.",
+        "D|The records do not show that your condition is severe enough to need {T}.",
+        "D|Based on your lab results, {T} is not needed for your condition at this time.",
+        # payer-policy speak
+        "The request for {T} does not meet {CRIT} criteria. The documentation submitted does "
+        "not establish medical necessity.",
+        "S|Clinical information submitted does not meet InterQual® criteria for the requested "
+        "level of care.",
+        "S|The request does not meet MCG guideline criteria for inpatient admission; the "
+        "patient could be safely treated in observation status.",
+        "Per {POLICY}, {T} is considered medically necessary only when the criteria listed in "
+        "the policy are met. The records submitted do not document that these criteria are met.",
+        "Based on {POLICY}, the requested service is not medically necessary for {DX}.",
+        "The clinical documentation does not satisfy the medical necessity criteria in {POLICY}.",
+        "S|Denied as not medically necessary: the member does not meet criteria in {POLICY} "
+        "(no documented failure of 6 weeks of conservative care; no red-flag findings).",
+        "S|Adverse determination (medical necessity). Reviewer rationale: imaging findings and "
+        "examination do not support the requested procedure at this time.",
+        "A peer-to-peer review was offered. Based on the information available, the {SPEC} "
+        "reviewer determined the request is not medically necessary.",
+        "S|Continued stay is not medically necessary. The member's condition has stabilized "
+        "and care can be provided at a lower level of care.",
+        "S|The requested level of care (inpatient) is not medically necessary; the services "
+        "could have been provided safely in an outpatient setting.",
+        "Payer deems the information submitted does not support this level of service.",
+        "Payer deems the information submitted does not support this many/frequency of "
+        "services.",
+        "Payer deems the information submitted does not support this length of service.",
+        "The service is not reasonable and necessary under Medicare coverage rules for the "
+        "diagnosis billed (see {POLICY}).",
+        "Our medical director reviewed the request and found that the clinical criteria for "
+        "{T} were not met.",
+        "The information provided does not demonstrate that {T} is appropriate for the "
+        "member's condition, as required by the plan's definition of Medically Necessary.",
+        "Medical necessity not established. Please see the clinical rationale below.",
+        "The request was denied after clinical review because the documentation does not "
+        "support medical necessity for the service requested.",
+        "S|The member's functional status does not require skilled services; the care "
+        "requested is custodial in nature and is not medically necessary.",
+        "D|The submitted chart notes do not document a diagnosis and severity that meet the "
+        "clinical criteria for {T}.",
+        "D|The dose and duration requested are not supported by the clinical information "
+        "submitted; medical necessity has not been shown.",
+        "Not medically necessary: a less intensive alternative ({ALTSVC}) is appropriate "
+        "for {DX}.",
+    ],
+    "experimental": [
+        "We said no because {T} is still considered experimental for your condition.",
+        "We can't cover {T} for your condition. It has not been proven to work well enough yet.",
+        "{T} is being tested in research studies. Your plan does not pay for treatments that "
+        "are still being tested.",
+        "D|{T} is not approved by the FDA to treat {DX}. Using it this way is called off-label "
+        "use, and it is not supported by the drug references our plan uses.",
+        "D|The requested use is off-label and is not supported by the compendia the plan "
+        "recognizes (AHFS-DI, Micromedex DRUGDEX, NCCN Drugs & Biologics Compendium).",
+        "D|{T} is not FDA-approved for this indication, and the off-label use is not listed as "
+        "a medically accepted indication.",
+        "D|The FDA has not approved {T} for use in patients with {DX}.",
+        "Procedure/product not approved by the Food and Drug Administration.",
+        "This product/procedure is only covered when used according to FDA recommendations.",
+        "Per {POLICY}, {T} is considered experimental, investigational or unproven for all "
+        "indications other than those listed in the policy.",
+        "{PAYER} considers {T} investigational because the evidence is insufficient to "
+        "determine its effect on health outcomes ({POLICY}).",
+        "S|The device has not received FDA clearance or approval for this use.",
+        "S|This procedure is considered investigational. Peer-reviewed studies have not "
+        "shown long-term benefit compared with standard treatment.",
+        "The service is unproven. Clinical evidence does not demonstrate improved outcomes "
+        "for {DX}.",
+        "The treatment is not yet the standard of care; it is available only in clinical "
+        "trials.",
+        "{T} is considered experimental/investigational under the terms of your {EOC}.",
+        "Our Medical Technology Assessment Committee has determined that {T} is "
+        "investigational for this indication.",
+        "Unproven service: {T} does not meet the plan's technology assessment criteria.",
+        "The evidence for {T} consists of small, uncontrolled studies; it does not show that "
+        "the treatment is safe and effective, so it is considered investigational.",
+        "D|The requested dosing regimen is not FDA-approved and is considered investigational.",
+    ],
+    "prior_auth": [
+        "We said no because nobody asked us to approve {T} before you got it.",
+        "Your doctor needed to get our OK before giving you {T}. We did not get a request, so "
+        "we can't pay.",
+        "S|We were not told about your hospital stay within the time your plan requires.",
+        "S|The facility did not notify us of the admission within 1 business day.",
+        "Authorization required. No authorization was on file for {T} on the date of service.",
+        "Services denied at the time authorization/pre-certification was requested.",
+        "Precertification/notification/authorization/pre-treatment exceeded.",
+        "The authorization number is missing, invalid, or does not apply to the billed "
+        "services or provider.",
+        "Claim information is inconsistent with pre-certified/authorized services.",
+        "S|The number of units billed is more than the number authorized under authorization "
+        "{AUTHN}.",
+        "S|The service was provided after the authorization end date ({XDATE}).",
+        "The precertification requirement in your {EOC} was not met.",
+        "A retroactive authorization request was received after the service and cannot be "
+        "accepted under plan rules.",
+        "The request for {T} was submitted after the service was rendered. Pre-service review "
+        "is required for this service.",
+        "D|Prior authorization required. The pharmacy claim was rejected because no approved "
+        "prior authorization is on file for {T}.",
+        "D|Prior Authorization Required (NCPDP reject 75).",
+        "D|{T} requires prior authorization. Your prescriber has not submitted a prior "
+        "authorization request.",
+        "S|Authorization {AUTHN} was approved for a different CPT code than the one billed.",
+        "S|The authorization on file was issued to a different facility than the one where "
+        "the service was performed.",
+        "Prior approval was not obtained. This requirement applies whether or not the service "
+        "is medically necessary.",
+        "No precertification on file. Penalty for failure to precertify applied; the claim is "
+        "denied.",
+        "This service requires prior authorization under the plan's utilization management "
+        "program. We have no approved request for it.",
+    ],
+    "step_therapy": [
+        "D|We said no because you need to try {ALT1} first. Your plan covers {T} only if "
+        "{ALT1} did not work for you or you could not take it.",
+        "D|The plan asks members to start with {ALT1}. There is no record you used it.",
+        "D|Your prescription history does not show a paid claim for {ALT1} or {ALT2}.",
+        "D|Step 2 drug: coverage requires a paid claim for a Step 1 drug in the previous 180 "
+        "days.",
+        "D|Step Therapy, Alternate Drug Therapy Required Prior To Use Of Submitted Product "
+        "Service ID (NCPDP 608).",
+        "D|The criteria for {T} require a trial and failure of {ALT1}. The submitted "
+        "information does not document this trial.",
+        "D|Per the step therapy criteria, the member must have an inadequate response to at "
+        "least 3 months of {ALT1}.",
+        "D|Fail-first requirement not met: no documented trial of a formulary first-line "
+        "agent ({ALT1} or {ALT2}).",
+        "D|{T} is a step therapy drug. It can be covered after you try the preferred drug "
+        "{ALT1}, unless your doctor tells us why you can't take it.",
+        "D|We need your doctor to tell us what happened when you took {ALT1}. Until then, "
+        "we can't cover {T}.",
+        "D|Step therapy exception denied: the records do not show that {ALT1} is "
+        "contraindicated or was not tolerated.",
+        "D|The plan requires use of two preferred biologics, including {ALT1}, before "
+        "{T} is covered.",
+        "D|Your plan's step therapy program requires a trial of a generic alternative before "
+        "a brand-name drug such as {T} is covered.",
+        "D|Our records do not show that you have tried the required first-step drugs. Try "
+        "{ALT1} first, or ask your doctor to request an exception.",
+        "D|The request did not show an adequate trial of {ALT1} at a therapeutic dose for at "
+        "least 90 days.",
+        "D|{T} is part of a step therapy program: first-line therapy with {ALT1} is required.",
+        "D|The member has not met the step therapy requirement of trial and failure of {ALT1} "
+        "and {ALT2}, or a documented intolerance to both.",
+    ],
+    "non_formulary": [
+        "D|We said no because {T} is not on our drug list.",
+        "D|{T} is not on the list of drugs your plan covers. Drugs on the list that treat the "
+        "same condition are {ALT1} and {ALT2}.",
+        "D|Product Not On Formulary (NCPDP reject MR).",
+        "D|NDC not covered - non-formulary drug. Formulary alternatives: {ALT1}, {ALT2}.",
+        "D|{T} is a non-formulary drug under your {YEAR} formulary. A formulary exception "
+        "request was not submitted.",
+        "D|Formulary exception denied: the prescriber did not show that the formulary "
+        "alternatives ({ALT1}, {ALT2}) would be less effective or cause adverse effects.",
+        "D|The requested drug is not on the Medicare Part D formulary for your plan.",
+        "D|This drug is not on the Preferred Drug List. Preferred drugs in the same class "
+        "include {ALT1}.",
+        "D|{T} was removed from the drug list as of January 1, {YEAR}. You may switch to a "
+        "covered drug such as {ALT1} or ask for an exception.",
+        "D|The drug is not listed on your plan's formulary (covered drug list); therefore it "
+        "is not covered under your pharmacy benefit.",
+        "D|Non-formulary medication. Please consider a formulary alternative such as {ALT1}.",
+        "D|{T} is excluded from the formulary because lower-cost formulary drugs with the same "
+        "effect are available, including {ALT1}.",
+        "D|The National Preferred Formulary does not include {T}. Covered alternatives are "
+        "{ALT1} and {ALT2}.",
+        "D|Your plan uses a closed formulary; drugs not on the formulary, including {T}, are "
+        "covered only through an approved exception.",
+        "D|{T} is not a formulary product for your plan. The prescriber may request a "
+        "non-formulary exception with a statement of medical need.",
+        "D|The requested brand is not on the formulary; the formulary covers the generic "
+        "equivalent or {ALT1}.",
+    ],
+    "quantity_limit": [
+        "You have reached the {N}-visit yearly limit for this benefit.",
+        "Benefit maximum for this time period or occurrence has been reached.",
+        "Lifetime benefit maximum has been reached.",
+        "Coverage/program guidelines were exceeded.",
+        "D|We said no because the amount of {T} your doctor prescribed is more than your plan "
+        "covers.",
+        "D|Your plan pays for up to {LIMIT} every {DAYS} days. Your doctor asked for {QTY}.",
+        "D|Plan Limitations Exceeded (NCPDP reject 76).",
+        "D|Days Supply Limitation For Product/Service (NCPDP reject AG).",
+        "D|Quantity exceeds the plan maximum of {LIMIT} per {DAYS} days.",
+        "D|The quantity limit exception was denied. The dose requested is above the plan's "
+        "quantity limit for {T}.",
+        "D|The prescription is for a {DAYS}-day supply; your plan allows no more than a "
+        "30-day supply at a retail pharmacy.",
+        "D|Dose optimization: the plan covers {LIMIT} per day; the prescribed {QTY} per day "
+        "is above this limit.",
+        "D|Your plan limits how much of {T} you can get at one time. The amount requested is "
+        "over that limit.",
+        "S|You have used all {N} physical therapy visits your plan covers this year.",
+        "S|The plan covers up to {N} visits per calendar year for this service. {M} visits "
+        "have been billed; the additional visits exceed the benefit limit.",
+        "S|Your benefit for {T} is limited to {N} visits per plan year, and that limit has been "
+        "reached.",
+        "S|The annual benefit maximum for {T} has been met.",
+        "S|The supply requested exceeds the plan's quantity limit for this item ({LIMIT} per "
+        "{DAYS} days).",
+        "S|Your plan covers one replacement every 5 years. A replacement was paid on {XDATE}.",
+        "S|The number of units billed exceeds the plan's maximum allowed per day for this code.",
+        "S|We approved {N} visits, which is the most your plan allows; the additional {M} "
+        "visits are over your benefit limit.",
+        "S|The plan's limit of one per lifetime for this service has been reached.",
+        "The benefit limit for this service has been used for this plan year.",
+    ],
+    "out_of_network": [
+        "We said no because the doctor you saw is not in your plan's network.",
+        "The provider you saw is not part of our network. Your plan only covers care from "
+        "network providers, except for emergencies.",
+        "Services not authorized by network/primary care providers.",
+        "Services not provided by Preferred network providers.",
+        "Your plan requires a referral from your primary care provider (PCP). No referral "
+        "was on file for this specialist visit.",
+        "The specialist visit was not referred by your assigned primary care physician.",
+        "The provider is non-participating. Your EPO plan does not cover non-emergency care "
+        "from non-participating providers.",
+        "{PROV} is not a participating provider in your plan's network. Out-of-network "
+        "services are not covered under your {EOC}.",
+        "The service was provided outside your plan's service area and was not urgent or "
+        "emergency care.",
+        "Your plan covers care only within its service area. {T} was provided outside that "
+        "area and was not an emergency.",
+        "S|The facility where you received care is not contracted with your plan, and no "
+        "network gap exception was on file.",
+        "S|Out-of-network provider: the network includes providers who can perform {T}. A "
+        "network gap exception is not approved.",
+        "D|The specialty pharmacy is not in your plan's network. {T} must be filled by a "
+        "network specialty pharmacy.",
+        "D|Your plan requires specialty drugs to be filled at a designated network pharmacy. "
+        "The pharmacy used is out of network.",
+        "Non-participating provider; no out-of-network benefits under your HMO plan.",
+        "The rendering provider is not enrolled in the {NET} network that your plan uses.",
+        "You saw a provider outside your Medicaid health plan's network without approval from "
+        "the plan.",
+        "Your plan's tiered network covers Tier 1 providers only; the provider you saw is not "
+        "in the network for your plan.",
+        "Care was received from a provider outside your assigned medical group, and no referral "
+        "or network exception was on file.",
+    ],
+    "duplicate_therapy": [
+        # drug duplication (D) and duplicative services (S)
+        "D|We said no because you are already taking {DUP}, which does the same thing as {T}.",
+        "D|You should not take {T} and {DUP} together because they are the same kind of "
+        "medicine ({CLASS}).",
+        "D|DUR reject: therapeutic duplication (TD) with {DUP} filled on {XDATE}.",
+        "D|Drug Utilization Review alert: therapeutic duplication. {T} duplicates {DUP}, an "
+        "active prescription in the same class.",
+        "D|The claim was rejected for ingredient duplication (DUR conflict code ID): the same "
+        "active ingredient is in another current prescription.",
+        "D|Concurrent therapy with two {CLASS} is not covered. An active claim for {DUP} is on "
+        "file.",
+        "D|The request would result in concurrent use of two {CLASS} ({T} and {DUP}); the plan "
+        "does not cover duplicate therapy.",
+        "D|Use of two long-acting agents from the same class at the same time is not covered. "
+        "You have an active prescription for {DUP}.",
+        "D|{T} and {DUP} are in the same therapeutic class. The plan does not cover both at "
+        "the same time unless the prescriber documents a cross-taper with an end date.",
+        "D|NCPDP 88 DUR Reject Error - Therapeutic Duplication with {DUP}.",
+        "D|Duplicate therapy: the member already has an active supply of {DUP}.",
+        "D|The requested drug duplicates therapy already being received ({DUP}). Please "
+        "discontinue one of the agents or explain why both are needed.",
+        "S|We said no because you are already getting {DUP}, and {T} would give you the same "
+        "kind of care at the same time.",
+        "S|{T} is duplicative of the {DUP} currently authorized for the same goals and dates.",
+        "S|The plan already authorized {DUP} for this period. {T} addresses the same "
+        "functional goals, so it duplicates those services.",
+        "S|Two plans of care for the same therapy discipline cannot be covered during the same "
+        "period. {DUP} is already authorized.",
+        "S|You are receiving {DUP}. The services requested would overlap with that care and "
+        "are considered duplicative.",
+        "S|Duplicate services: {T} overlaps with an existing authorization for {DUP} covering "
+        "the same dates of service.",
+        "S|The request duplicates services you already receive ({DUP}). The plan covers one "
+        "program for the same treatment goals at a time.",
+        "S|Concurrent {T} and {DUP} serve the same treatment goals; only one is covered.",
+    ],
+    "not_covered": [
+        "We said no because your plan does not cover {T}.",
+        "Your plan does not pay for this kind of care, even when a doctor orders it.",
+        "This service is not covered under the patient's current benefit plan.",
+        "This service/equipment/drug is not covered under the patient's current benefit plan.",
+        "Non-covered charge(s).",
+        "S|This is a non-covered service because it is a routine/preventive exam or a "
+        "diagnostic/screening procedure done in conjunction with a routine/preventive exam.",
+        "S|Cosmetic services are excluded from coverage under your {EOC}. {T} is considered "
+        "cosmetic for the reason it was done.",
+        "S|Infertility treatment, including {T}, is excluded under your employer's plan.",
+        "S|Your plan excludes hearing aids and related services.",
+        "S|Services for weight reduction, including bariatric surgery, are excluded under your "
+        "group's plan.",
+        "S|Custodial care is excluded by the plan, whether or not it is ordered by a doctor.",
+        "S|Your plan does not include a benefit for {T}. See the Exclusions section of your "
+        "{EOC}.",
+        "D|Your plan excludes drugs used for weight loss. {T} is not covered for this use, "
+        "whether or not it is medically necessary.",
+        "D|Product/Service Not Covered - Plan/Benefit Exclusion (NCPDP 70). Your plan "
+        "document excludes this category of drug.",
+        "D|Drugs for erectile dysfunction are excluded from your pharmacy benefit.",
+        "D|Compounded medications are excluded under your plan's pharmacy benefit.",
+        "D|Your pharmacy benefit excludes drugs for cosmetic purposes.",
+        "D|{T} is excluded by your plan's benefit design; the exclusion applies regardless of "
+        "formulary status.",
+        "Not a covered benefit. Your plan document lists this service as an exclusion.",
+        "{T} is not covered by Medicare. Medicare does not pay for this item or service.",
+        "This item is excluded under your plan (Section: Exclusions and Limitations).",
+        "Your employer chose not to include coverage for {T} in your plan.",
+        "{T} is not a benefit of your plan. The plan does not cover it for any diagnosis.",
+        "The plan excludes services that are not listed as covered benefits. {T} is not a "
+        "listed benefit.",
+    ],
+    "coding_billing": [
+        "We said no because the bill from your provider has a mistake. They need to fix it and "
+        "send it again.",
+        "The claim cannot be processed as billed. Your provider must send a corrected claim.",
+        "The procedure code is inconsistent with the modifier used (modifier {MOD}).",
+        "The diagnosis is inconsistent with the procedure.",
+        "The procedure code/type of bill is inconsistent with the place of service.",
+        "Procedure code was invalid on the date of service.",
+        "Procedure modifier was invalid on the date of service.",
+        "Diagnosis was invalid for the date(s) of service reported.",
+        "This procedure is not paid separately.",
+        "Mutually exclusive procedures cannot be done in the same day/setting.",
+        "The benefit for this service is included in the payment/allowance for another "
+        "service/procedure that has already been adjudicated.",
+        "This procedure or procedure/modifier combination is not compatible with another "
+        "procedure provided on the same day according to the National Correct Coding "
+        "Initiative.",
+        "Service not payable with other service rendered on the same date.",
+        "Exact duplicate claim/service.",
+        "This claim is a duplicate of a claim already processed on {XDATE}. Please do not "
+        "resubmit.",
+        "Previously paid. Payment for this claim/service may have been provided in a previous "
+        "payment.",
+        "Missing/incomplete/invalid rendering provider primary identifier.",
+        "Your claim contains incomplete and/or invalid information. Submit a new claim with "
+        "the complete/correct information.",
+        "Claim lacks the NDC number required for this drug code.",
+        "The CPT code billed ({CODE}) is bundled into the primary procedure under NCCI "
+        "procedure-to-procedure edits; modifier 59 was not supported.",
+        "An unlisted procedure code was billed when a specific code exists for the service.",
+        "Requested records were not received. The claim was denied for missing information "
+        "(CARC 16).",
+        "The claim is missing the referring provider's NPI.",
+        "Invalid or missing modifier: the claim line requires modifier {MOD}.",
+        "The number of units billed does not match the procedure code description.",
+        "The claim form is incomplete: the date of service and diagnosis pointer are missing.",
+        "The claim was billed under the wrong type of bill for an outpatient service.",
+    ],
+    "timely_filing": [
+        "We said no because your provider sent us the bill too late.",
+        "Your doctor's office sent the claim after the deadline. Because of this, the plan can't "
+        "pay it.",
+        "The claim was received {FL} days or more after the date of service, which is past the "
+        "filing limit.",
+        "Timely filing: the claim was first received on {XDATE}, after the {FL}-day limit for "
+        "initial claims.",
+        "The time limit for filing has expired (CARC 29).",
+        "The claim was not filed within one year after the date of service.",
+        "Proof of timely filing was not submitted, and the claim was received after the filing "
+        "deadline.",
+        "Claims must be filed within {FL} days from the date of service. This claim is past "
+        "that limit and is denied.",
+        "The appeal of the claim was not filed within the time allowed; the original claim "
+        "was also received late.",
+        "The claim was submitted after the contractual filing limit in your provider agreement.",
+        "Late claim: received after the filing deadline. The member may not be billed for this "
+        "service.",
+        "The resubmission was received after the timely filing limit for corrected claims.",
+        "Denied: untimely filing.",
+        "Your provider sent the claim more than {FL} days after you got the care. Claims that "
+        "arrive that late cannot be paid.",
+    ],
+    "other": [
+        "We said no because our records show you did not have coverage with us on the date of "
+        "the service.",
+        "Your coverage ended before the date you got this care.",
+        "Expenses incurred after coverage terminated.",
+        "Expenses incurred during lapse in coverage.",
+        "Patient has not met the required eligibility requirements.",
+        "Claim/service not covered by this payer/contractor. You must send the claim/service "
+        "to the correct payer/contractor.",
+        "Coordination of benefits: our records show another plan is primary. Please send the "
+        "claim to the primary payer first and then send us the primary payer's EOB.",
+        "The member was not enrolled in this plan on the date of service.",
+        "The member's coverage was terminated effective {XDATE} for non-payment of premium.",
+        "The dependent is over the plan's age limit and was not eligible on the date of "
+        "service.",
+        "We could not match the member name and date of birth on the claim to our records.",
+        "Another group health plan is primary for this member under the birthday rule.",
+        "The claim is for an injury that may be covered by auto insurance; we need the "
+        "accident details before we can process it.",
+        "The member's eligibility is pending; the employer has not confirmed enrollment.",
+        "Your Medicaid eligibility ended on {XDATE}. Services after that date are not covered "
+        "by this plan.",
+        "The other insurance information on file must be updated before we can process this "
+        "claim.",
+        "The subscriber was not eligible for dependent coverage on the date of service.",
+        "Coverage was rescinded back to {XDATE}.",
+        "The patient's coverage is through a different plan; please bill that plan.",
+    ],
+}
+
+for _k, _v in MORE.items():
+    REASONS[_k] = REASONS[_k] + _v
+
+
+_MEDICARE = ("medicare_advantage", "medicare_part_d", "original_medicare")
+
+
+def plan_fits(w: str, plan: str | None) -> bool:
+    """Whether a wording's plan cue (Medicare, Medicaid, employer) fits the letter's stated plan.
+
+    ``plan`` is None when the letter does not state its plan: then no wording with a cue fits.
+    """
+    if "Medicare" in w and plan not in _MEDICARE:
+        return False
+    if "Part D" in w and plan != "medicare_part_d":
+        return False
+    if "Medicaid" in w and plan != "medicaid_mco":
+        return False
+    return not (("employer" in w or "group's" in w) and plan != "erisa")
+
+
+def pool(dtype: str, kind: str, plan: str | None = "erisa") -> list[str]:
+    """Wordings of ``dtype`` that fit a therapy of ``kind`` ("drug" or anything else), unmarked.
+
+    ``plan`` is the stated plan type (None: unstated), so a wording never names a plan the letter
+    is not about. The untagged duplicate-therapy wordings of the first list are sorted by their
+    words (they predate the D|/S| marks).
+    """
+    drug = kind == "drug"
+    out = []
+    for w in REASONS[dtype]:
+        if not plan_fits(w, plan):
+            continue
+        if w.startswith("D|"):
+            if drug:
+                out.append(w[2:])
+        elif w.startswith("S|"):
+            if not drug:
+                out.append(w[2:])
+        elif dtype == "duplicate_therapy":
+            svc_words = ("ervices" in w or "occupational" in w or "approved" in w)
+            drug_words = any(x in w for x in ("drug", "medicine", "prescription", "ingredient",
+                                              "{CLASS}", "DUR", "taking"))
+            if (drug and drug_words and not svc_words) or (not drug and svc_words
+                                                           and not drug_words):
+                out.append(w)
+            elif not svc_words and not drug_words:
+                out.append(w)
+        else:
+            out.append(w)
+    return out
+
+
+# Headings that name the type, then the reason paragraph (the heading is part of the reason).
+TYPE_HEADINGS: dict[str, list[str]] = {
+    "medical_necessity": ["NOT MEDICALLY NECESSARY", "Medical Necessity", "Clinical rationale:",
+                          "Medical necessity review", "Reason: Not medically necessary"],
+    "experimental": ["EXPERIMENTAL/INVESTIGATIONAL", "Investigational service",
+                     "Experimental or investigational", "Unproven service"],
+    "prior_auth": ["NO PRIOR AUTHORIZATION", "Authorization not obtained", "Precertification",
+                   "Prior authorization required", "Missing authorization"],
+    "step_therapy": ["STEP THERAPY", "Step therapy requirement not met", "Step therapy",
+                     "Fail-first requirement"],
+    "non_formulary": ["NON-FORMULARY DRUG", "Not on formulary", "Formulary status",
+                      "Drug not on the drug list"],
+    "quantity_limit": ["QUANTITY LIMIT", "Quantity limit exceeded", "Benefit limit reached",
+                       "Plan limitations exceeded"],
+    "out_of_network": ["OUT OF NETWORK", "Non-participating provider", "Network requirement",
+                       "Referral required"],
+    "duplicate_therapy": ["DUPLICATE THERAPY", "Therapeutic duplication", "Duplicative services",
+                          "Drug utilization review"],
+    "not_covered": ["NOT A COVERED BENEFIT", "Benefit exclusion", "Excluded service",
+                    "Plan exclusion"],
+    "coding_billing": ["BILLING ERROR", "Claim coding issue", "Corrected claim needed",
+                       "Billing/coding"],
+    "timely_filing": ["TIMELY FILING", "Late claim", "Filing limit exceeded",
+                      "Claim received after filing deadline"],
+    "other": ["ELIGIBILITY", "Coverage not active", "Coordination of benefits",
+              "Member eligibility"],
+}
+
+# Claim-adjustment (CARC/RARC) or pharmacy reject (NCPDP) codes with their printed meaning, for
+# letters that give the reason only in a table column. Texts follow the X12 and NCPDP lists.
+CODE_TABLE: dict[str, list[tuple[str, str]]] = {
+    "medical_necessity": [
+        ("CO-50", "These are non-covered services because this is not deemed a 'medical "
+                  "necessity' by the payer."),
+        ("CO-150", "Payer deems the information submitted does not support this level of "
+                   "service."),
+        ("CO-151", "Payer deems the information submitted does not support this many/frequency "
+                   "of services."),
+        ("CO-152", "Payer deems the information submitted does not support this length of "
+                   "service."),
+        ("CO-50 N115", "Not medically necessary. This decision was based on a Local Coverage "
+                       "Determination (LCD)."),
+    ],
+    "experimental": [
+        ("CO-55", "Procedure/treatment/drug is deemed experimental/investigational by the "
+                  "payer."),
+        ("CO-56", "Procedure/treatment has not been deemed 'proven to be effective' by the "
+                  "payer."),
+        ("CO-114", "Procedure/product not approved by the Food and Drug Administration."),
+        ("CO-188", "This product/procedure is only covered when used according to FDA "
+                   "recommendations."),
+    ],
+    "prior_auth": [
+        ("CO-197", "Precertification/authorization/notification/pre-treatment absent."),
+        ("CO-198", "Precertification/notification/authorization/pre-treatment exceeded."),
+        ("CO-39", "Services denied at the time authorization/pre-certification was requested."),
+        ("CO-15", "The authorization number is missing, invalid, or does not apply to the "
+                  "billed services or provider."),
+        ("CO-197 N54", "Precertification absent. Claim information is inconsistent with "
+                       "pre-certified/authorized services."),
+        ("75", "Prior Authorization Required"),
+    ],
+    "step_therapy": [
+        ("608", "Step Therapy, Alternate Drug Therapy Required Prior To Use Of Submitted "
+                "Product Service ID"),
+        ("608", "STEP THERAPY REQUIRED - TRY PREFERRED FIRST-LINE AGENT"),
+    ],
+    "non_formulary": [
+        ("MR", "Product Not On Formulary"),
+        ("70", "Product/Service Not Covered - NDC not on formulary (non-formulary drug)"),
+        ("MR", "NON-FORMULARY DRUG - FORMULARY ALTERNATIVES AVAILABLE"),
+    ],
+    "quantity_limit": [
+        ("76", "Plan Limitations Exceeded"),
+        ("AG", "Days Supply Limitation For Product/Service"),
+        ("CO-119", "Benefit maximum for this time period or occurrence has been reached."),
+        ("PR-119", "Benefit maximum for this time period or occurrence has been reached."),
+        ("CO-273", "Coverage/program guidelines were exceeded."),
+        ("PR-35", "Lifetime benefit maximum has been reached."),
+    ],
+    "out_of_network": [
+        ("CO-242", "Services not provided by network/primary care providers."),
+        ("PR-242", "Services not provided by network/primary care providers."),
+        ("CO-243", "Services not authorized by network/primary care providers."),
+        ("CO-279", "Services not provided by Preferred network providers."),
+        ("CO-288", "Referral absent."),
+    ],
+    "duplicate_therapy": [
+        ("88", "DUR Reject Error - conflict code TD (Therapeutic Duplication)"),
+        ("88", "DUR Reject Error - conflict code ID (Ingredient Duplication)"),
+        ("88/TD", "THERAPEUTIC DUPLICATION - ACTIVE RX IN SAME CLASS"),
+    ],
+    "not_covered": [
+        ("CO-96 N130", "Non-covered charge(s). Consult plan benefit documents/guidelines for "
+                       "information about restrictions for this service."),
+        ("PR-204", "This service/equipment/drug is not covered under the patient's current "
+                   "benefit plan."),
+        ("PR-49", "This is a non-covered service because it is a routine/preventive exam or a "
+                  "diagnostic/screening procedure done in conjunction with a routine/preventive "
+                  "exam."),
+        ("PR-96", "Non-covered charge(s). Benefit exclusion."),
+        ("70", "Product/Service Not Covered - Plan/Benefit Exclusion"),
+    ],
+    "coding_billing": [
+        ("CO-16 MA130", "Claim/service lacks information or has submission/billing error(s)."),
+        ("CO-4", "The procedure code is inconsistent with the modifier used."),
+        ("CO-11", "The diagnosis is inconsistent with the procedure."),
+        ("CO-97", "The benefit for this service is included in the payment/allowance for "
+                  "another service/procedure that has already been adjudicated."),
+        ("CO-234", "This procedure is not paid separately."),
+        ("CO-236", "This procedure or procedure/modifier combination is not compatible with "
+                   "another procedure or procedure/modifier combination provided on the same "
+                   "day according to the National Correct Coding Initiative."),
+        ("CO-181", "Procedure code was invalid on the date of service."),
+        ("CO-5", "The procedure code/type of bill is inconsistent with the place of service."),
+        ("OA-18", "Exact duplicate claim/service."),
+        ("CO-16 N290", "Claim/service lacks information or has submission/billing error(s). "
+                       "Missing/incomplete/invalid rendering provider primary identifier."),
+        ("CO-B13", "Previously paid. Payment for this claim/service may have been provided in "
+                   "a previous payment."),
+    ],
+    "timely_filing": [
+        ("CO-29", "The time limit for filing has expired."),
+        ("PR-29", "The time limit for filing has expired."),
+    ],
+    "other": [
+        ("CO-27", "Expenses incurred after coverage terminated."),
+        ("CO-26", "Expenses incurred prior to coverage."),
+        ("CO-31", "Patient cannot be identified as our insured."),
+        ("OA-22", "This care may be covered by another payer per coordination of benefits."),
+        ("CO-109", "Claim/service not covered by this payer/contractor. You must send the "
+                   "claim/service to the correct payer/contractor."),
+        ("CO-200", "Expenses incurred during lapse in coverage."),
+        ("CO-177", "Patient has not met the required eligibility requirements."),
+    ],
+}
+PHARMACY_CODES = {"75", "76", "AG", "MR", "70", "88", "88/TD", "608"}
+
+# Lead-in sentences that are part of the reason paragraph and mention *another* denial type
+# only to set it aside ("a prior authorization was on file; however..."). Keyed by the true
+# type; none of them is a ground for the decision.
+LEADINS: dict[str, list[str]] = {
+    "medical_necessity": [
+        "A prior authorization request was received and reviewed. However, ",
+        "Although {T} is a covered benefit under your plan, ",
+        "Your provider is in our network and the request was submitted on time. However, ",
+        "{T} is not experimental for your condition; however, ",
+        "This is not a decision about whether your plan covers this type of service. ",
+    ],
+    "experimental": [
+        "A prior authorization request was submitted for {T}. ",
+        "Although your provider is in our network, ",
+        "This decision is not based on a lack of medical necessity. ",
+        "Your plan covers many treatments for {DX}. However, ",
+    ],
+    "prior_auth": [
+        "This decision is not about whether the service is medically necessary. ",
+        "{T} is a covered benefit under your plan when it is approved in advance. ",
+        "Your provider is a participating provider and the claim was filed on time. However, ",
+        "Whether or not the service was medically necessary, ",
+    ],
+    "step_therapy": [
+        "{T} is on your plan's formulary. However, ",
+        "{T} is on the drug list, and the quantity requested is within plan limits. ",
+        "A prior authorization request was received for {T}. ",
+        "This drug is covered on your plan's formulary at tier 3. ",
+    ],
+    "non_formulary": [
+        "A prior authorization request was received for {T}. ",
+        "The quantity requested is within the usual limits. However, ",
+        "This decision is not based on medical necessity. ",
+        "Your pharmacy is in our network. However, ",
+    ],
+    "quantity_limit": [
+        "{T} is on your plan's formulary. ",
+        "{T} is covered by your plan, and a prior authorization is on file. However, ",
+        "This decision is not about medical necessity. ",
+        "The amount up to the plan limit was approved. ",
+    ],
+    "out_of_network": [
+        "{T} is a covered benefit under your plan. However, ",
+        "A prior authorization was on file for this service. However, ",
+        "This decision is not based on medical necessity. ",
+        "The claim was filed on time. ",
+    ],
+    "duplicate_therapy": [
+        "{T} is on your plan's formulary. However, ",
+        "{T} is covered under your plan. However, ",
+        "This decision is not based on the quantity requested. ",
+        "A prior authorization request was received. ",
+    ],
+    "not_covered": [
+        "This decision is not about whether {T} is medically necessary. ",
+        "Your provider is in our network and a prior authorization request was received. "
+        "However, ",
+        "Even if {T} is medically necessary for you, ",
+        "The claim was filed on time. ",
+    ],
+    "coding_billing": [
+        "This decision is not about medical necessity. ",
+        "The service is a covered benefit and the claim was filed on time. However, ",
+        "A prior authorization was on file for this service. However, ",
+        "Your provider is a participating provider. ",
+    ],
+    "timely_filing": [
+        "The service is a covered benefit under your plan. However, ",
+        "An authorization was on file for this service. However, ",
+        "This decision is not about medical necessity. ",
+        "Your provider is a participating provider. ",
+    ],
+    "other": [
+        "This decision is not about whether the service was medically necessary. ",
+        "The claim was filed on time. However, ",
+        "A prior authorization was approved for this service. However, ",
+        "The provider is in network. ",
+    ],
+}
+
+# Second sentences outside the reason, mentioning a denial word in passing, each with the types
+# it would contradict (never used with those).
+TYPED_DISTRACTORS: list[tuple[str, tuple[str, ...]]] = [
+    ("Prior authorization was requested on {XDATE} and the request was reviewed by a "
+     "clinician.", ("prior_auth", "timely_filing", "coding_billing", "other")),
+    ("Please note that this drug also has a quantity limit; the limit did not affect this "
+     "decision.", ("quantity_limit",)),
+    ("Some drugs on your plan require step therapy or prior authorization; see your formulary.",
+     ()),
+    ("If you receive care from an out-of-network provider, you may pay more.", ()),
+    ("Your provider is a participating provider with your plan.", ("out_of_network",)),
+    ("If the denial was based on medical necessity, experimental treatment or a similar "
+     "exclusion or limit, you may ask for an explanation of the scientific or clinical "
+     "judgment used, free of charge.", ()),
+    ("This decision is not about whether the service is covered under your plan.",
+     ("not_covered", "other")),
+    ("The claim was received within the filing limit.", ("timely_filing",)),
+    ("You may also ask for a copy of the guideline or criteria we used to make this decision.",
+     ()),
+    ("We also checked whether {T} requires precertification; it does.", ()),
+    ("This letter does not mean the service is experimental.", ("experimental",)),
+    ("A duplicate copy of this letter has been sent to your provider.", ()),
+    ("The requested drug is on the formulary at tier 4.", ("non_formulary", "not_covered")),
+    ("Benefits for covered services are subject to your deductible and coinsurance.", ()),
+    ("Some services need approval before you get them. This is called prior authorization.",
+     ()),
+    ("Our network includes more than 10,000 doctors. You can find one at our website.", ()),
+    ("Claims must be filed within the time limits in your plan document.", ()),
+    ("Certain drugs have quantity limits for safety reasons.", ()),
+    ("Your eligibility was verified for the date of service.", ("other",)),
+    ("A second opinion or a peer-to-peer review does not change the filing limits above.", ()),
+    ("Medical necessity decisions are made by licensed clinicians and are based only on the "
+     "appropriateness of care.", ()),
+    ("This determination was not based on whether the provider is in network.",
+     ("out_of_network",)),
+    ("No duplicate claim was found for this date of service.", ()),
+    ("The drug list (formulary) can change during the year.", ()),
+]
