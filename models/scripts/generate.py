@@ -28,8 +28,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import noise as N
 import reasons as R
 import vocab as V
+
+NOISE_SHARE = 0.3  # letters that get surface noise (noise.py): OCR slips, wraps, stray lines
 
 DENIAL_TYPES = (
     "medical_necessity", "experimental", "prior_auth", "step_therapy", "non_formulary",
@@ -139,7 +142,8 @@ def wrap_same_length(s: str, width: int) -> str:
 
 DATE_STYLES = (
     "long", "long", "long", "long", "mdy", "mdy", "mdy_nopad", "mdy2", "short", "short_dot",
-    "dmy_long", "iso", "mdy_dash", "upper_long", "weekday",
+    "dmy_long", "iso", "mdy_dash", "upper_long", "weekday", "dmy_short", "dmy_dot", "abbr_dot",
+    "md_yy", "dmy_upper", "mdy_space",
 )
 
 
@@ -168,6 +172,19 @@ def fmt_date(d: date, style: str) -> str:
         return f"{month.upper()} {d.day}, {d.year}"
     if style == "weekday":
         return f"{d.strftime('%A')}, {month} {d.day}, {d.year}"
+    if style == "dmy_short":  # 3 Mar 2026
+        return f"{d.day} {d.strftime('%b')} {d.year}"
+    if style == "dmy_dot":  # 03.03.2026
+        return d.strftime("%d.%m.%Y")
+    if style == "abbr_dot":  # Mar. 3, 2026
+        ab = d.strftime("%b")
+        return f"{ab}{'.' if ab != 'May' else ''} {d.day}, {d.year}"
+    if style == "md_yy":  # 3/3/26
+        return f"{d.month}/{d.day}/{d.strftime('%y')}"
+    if style == "dmy_upper":  # 03-MAR-2026
+        return f"{d.day:02d}-{d.strftime('%b').upper()}-{d.year}"
+    if style == "mdy_space":  # 03 / 03 / 2026
+        return d.strftime("%m / %d / %Y")
     raise ValueError(style)
 
 
@@ -196,9 +213,13 @@ def make_member_id(rng: random.Random, style: str, plan: str) -> str:
     if style == "bcbs":
         pre = "".join(rng.choice(string.ascii_uppercase) for _ in range(3))
         return rng.choice([pre + _digits(rng, 9), f"{pre} {_digits(rng, 9)}",
-                           pre + _digits(rng, 8) + "01", f"{pre}{_alnum(rng, 9)}"])
+                           pre + _digits(rng, 8) + "01", f"{pre}{_alnum(rng, 9)}",
+                           f"{pre}W{_digits(rng, 8)}", f"{pre}-{_digits(rng, 3)}-{_digits(rng, 3)}"
+                           f"-{_digits(rng, 3)}", f"{pre}{_digits(rng, 9)} 02"])
     if style == "aetna":
-        return rng.choice(["W" + _digits(rng, 9), "1" + _digits(rng, 9), "ME" + _digits(rng, 8)])
+        return rng.choice(["W" + _digits(rng, 9), "1" + _digits(rng, 9), "ME" + _digits(rng, 8),
+                           f"W{_digits(rng, 3)} {_digits(rng, 3)} {_digits(rng, 3)}",
+                           f"W{_digits(rng, 3)}-{_digits(rng, 3)}-{_digits(rng, 3)}"])
     if style == "cigna":
         return rng.choice(["U" + _digits(rng, 8) + " 01", "U" + _digits(rng, 8) + "01",
                            _digits(rng, 9)])
@@ -217,24 +238,44 @@ def make_member_id(rng: random.Random, style: str, plan: str) -> str:
     if style == "tricare":
         return rng.choice([_digits(rng, 11), _digits(rng, 10)])
     return rng.choice(["M" + _digits(rng, 10), _digits(rng, 11), _alnum(rng, 10),
+                       f"{_alnum(rng, 3, string.ascii_uppercase)}{_digits(rng, 9)}",
+                       f"{_digits(rng, 4)} {_digits(rng, 4)} {_digits(rng, 3)}",
+                       f"{rng.choice('ABCDEFGHJKMNPRSTUVWXYZ')}{_digits(rng, 2)}-{_digits(rng, 6)}"
+                       f"-{_digits(rng, 2)}",
                        f"{_digits(rng, 3)}-{_digits(rng, 3)}-{_digits(rng, 4)}",
                        "".join(rng.choice(string.ascii_uppercase) for _ in range(3))
                        + _digits(rng, 7), _digits(rng, 9) + "*01"])
 
 
-def make_claim_id(rng: random.Random, plan: str) -> str:
+def make_claim_id(rng: random.Random, plan: str, year: int = 2026) -> str:
     if plan == "original_medicare":
         return rng.choice([_digits(rng, 13), _digits(rng, 15), f"{_digits(rng, 2)}-"
-                           f"{_digits(rng, 11)}"])
+                           f"{_digits(rng, 11)}", f"{_digits(rng, 2)}{year % 100:02d}"
+                           f"{_digits(rng, 9)}"])
+    if plan == "medicaid_mco" and rng.random() < 0.3:  # ICN: region, year, julian day, batch
+        return f"{_digits(rng, 2)}{year % 100:02d}{rng.randint(1, 365):03d}{_digits(rng, 10)}"
+    if rng.random() < 0.3:
+        return rng.choice([
+            _digits(rng, rng.randint(15, 20)), f"{year}{_digits(rng, rng.randint(11, 14))}",
+            f"{_digits(rng, 4)} {_digits(rng, 4)} {_digits(rng, 4)} {_digits(rng, 3)}",
+            f"ICN {_digits(rng, 13)}"[4:], f"{rng.choice('ABDEFHKMPRTW')}{_digits(rng, 2)}"
+            f"{_digits(rng, 12)}", f"{_digits(rng, 3)}-{_digits(rng, 5)}-{_digits(rng, 2)}"
+            f"-{_digits(rng, 4)}"])
     return rng.choice([
         "20" + _digits(rng, 11), f"E{_digits(rng, 7)}-01", f"{_digits(rng, 2)}-{_digits(rng, 3)}-"
         f"{_digits(rng, 6)}", f"CLM{_digits(rng, 4)}-{_digits(rng, 5)}", _alnum(rng, 10),
-        f"{_digits(rng, 5)}-{_digits(rng, 7)}", _digits(rng, 12), f"EOB-2026-{_digits(rng, 7)}",
+        f"{_digits(rng, 5)}-{_digits(rng, 7)}", _digits(rng, 12), f"EOB-{year}-{_digits(rng, 7)}",
         f"{_digits(rng, 10)} {_digits(rng, 2)}", f"1K{_digits(rng, 4)}H{_digits(rng, 5)}",
     ])
 
 
-def make_ref(rng: random.Random) -> str:
+def make_ref(rng: random.Random, year: int = 2026) -> str:
+    if rng.random() < 0.3:
+        return rng.choice([f"PA-{year}-{_digits(rng, 7)}", f"UM-{year}-{_digits(rng, 6)}",
+                           f"{year}{_digits(rng, 2)}{_digits(rng, 6)}", f"AUTH{_digits(rng, 9)}",
+                           f"CD{year % 100:02d}-{_digits(rng, 5)}-{_alnum(rng, 2)}",
+                           f"{_alnum(rng, 3, string.ascii_uppercase)}-{_digits(rng, 8)}",
+                           f"{_digits(rng, 3)} {_digits(rng, 3)} {_digits(rng, 4)}"])
     return rng.choice([f"PA-{_digits(rng, 4)}-{_digits(rng, 4)}-{_digits(rng, 3)}",
                        _digits(rng, 10), f"CD-{_digits(rng, 6)}", f"A{_digits(rng, 9)}",
                        f"UM{_digits(rng, 8)}", f"{_digits(rng, 3)}{_alnum(rng, 5)}",
@@ -302,6 +343,9 @@ class Ctx:
 def _pick_therapy(rng: random.Random, dtype: str, plan: str, payer: V.Payer) -> tuple[
         V.Therapy, str]:
     drugs_only = payer.pbm or plan == "medicare_part_d"
+    if dtype == "quantity_limit" and not drugs_only and rng.random() < 0.35:
+        pool = [t for t in V.SERVICES + V.DME if {"visits", "ql"} & set(t.tags)]
+        return rng.choice(pool), "svc"
     if dtype in DRUG_TYPES or drugs_only:
         pool = list(V.DRUGS)
         if dtype == "quantity_limit":
@@ -379,7 +423,8 @@ def sample_ctx(rng: random.Random, dtype: str | None = None) -> Ctx:
     service_date = letter_date - timedelta(days=rng.randint(3, 200)) if post else None
     # Labelling convention (samples/README.md): claim_id is the claim number, or on pre-service
     # decisions the case / reference / authorization number.
-    claim_id = make_claim_id(rng, plan) if post else make_ref(rng)
+    claim_id = (make_claim_id(rng, plan, letter_date.year) if post
+                else make_ref(rng, letter_date.year))
     if rng.random() < 0.08:
         claim_id = None
     return Ctx(
@@ -445,6 +490,9 @@ def slots(c: Ctx) -> dict[str, tuple[str, str | None]]:
                             "Open Access"]), None),
         "CODE": (rng.choice(["99213", "20610", "97140", "11042", "36415"]), None),
         "YEAR": (str(c.letter_date.year), None),
+        "POLICY": (rng.choice(V.POLICIES).format(n=_digits(rng, 3), a=rng.randint(1, 9),
+                                                b=_digits(rng, 2), yr=c.letter_date.year), None),
+        "MOD": (rng.choice(V.MODIFIERS), None), "ALTSVC": (rng.choice(V.ALT_SERVICES), None),
         "PROV": (pname, "PROVIDER"), "PAT": (patient_name(c, "full"), "PATIENT"),
         "PRACTICE": (c.practice, "PROVIDER"),
         "PT": (patient_name(c, "full"), "PATIENT"),
@@ -997,6 +1045,19 @@ def taglines(b: Builder, c: Ctx) -> None:
         f"servizi di assistenza linguistica gratuiti. Chiamare il numero {ph}.",
         f"Polski: UWAGA: Jeżeli mówisz po polsku, możesz skorzystać z bezpłatnej pomocy "
         f"językowej. Zadzwoń pod numer {ph}.",
+        f"Tiếng Việt: CHÚ Ý: Nếu bạn nói Tiếng Việt, có các dịch vụ hỗ trợ ngôn ngữ miễn phí "
+        f"dành cho bạn. Gọi số {ph}.",
+        f"中文: 注意：如果您使用繁體中文，您可以免費獲得語言援助服務。請致電 {ph}。",
+        f"한국어: 주의: 한국어를 사용하시는 경우, 언어 지원 서비스를 무료로 이용하실 수 있습니다. "
+        f"{ph} 번으로 전화해 주십시오.",
+        f"Русский: ВНИМАНИЕ: Если вы говорите на русском языке, то вам доступны бесплатные "
+        f"услуги перевода. Звоните {ph}.",
+        f"العربية: ملحوظة: إذا كنت تتحدث العربية، فإن خدمات المساعدة اللغوية تتوافر لك بالمجان. "
+        f"اتصل برقم {ph}.",
+        f"Diné: Díí baa akó nínízin: Díí saad bee yáníłti'go Diné Bizaad, saad bee "
+        f"áká'ánída'áwo'déé', t'áá jiik'eh, éí ná hólǫ́, kojį' hódíílnih {ph}.",
+        f"日本語: 注意事項：日本語を話される場合、無料の言語支援をご利用いただけます。{ph} まで、"
+        f"お電話にてご連絡ください。",
     ]
     rng.shuffle(lines)
     b.t(rng.choice(["Language Assistance Services", "Multi-language Interpreter Services",
@@ -1006,6 +1067,15 @@ def taglines(b: Builder, c: Ctx) -> None:
                "discriminate on the basis of race, color, national origin, age, disability, or "
                "sex.", {"PAYER": (c.payer_mention, "PAYER")}, c.wrap)
         b.nl(2)
+    if rng.random() < 0.4:
+        b.t(rng.choice(["Notice of Nondiscrimination", "NONDISCRIMINATION NOTICE"])).nl(2)
+        b.t("We provide free aids and services to people with disabilities to communicate "
+            "effectively with us, such as qualified sign language interpreters and written "
+            "information in other formats. We provide free language services to people whose "
+            "primary language is not English. If you believe that we have failed to provide "
+            "these services or discriminated in another way, you can file a grievance with our "
+            "Civil Rights Coordinator, or a civil rights complaint with the U.S. Department of "
+            "Health and Human Services, Office for Civil Rights, at 1-800-368-1019.").nl(2)
     for ln in lines[: rng.randint(3, len(lines))]:
         b.t(wrap_same_length(ln, c.wrap) if c.wrap else ln).nl()
     b.nl()
@@ -1332,18 +1402,365 @@ def s_tersenotice(b: Builder, c: Ctx) -> None:
     rights(b, c, 1)
 
 
+
+# --- structures added for variety ----------------------------------------------------------
+
+
+def _heading(c: Ctx, text: str) -> str:
+    return text.upper() if c.rng.random() < 0.4 else text
+
+
+def table_reason(b: Builder, c: Ctx) -> None:
+    """A claim table whose reason column is the only statement of the reason (pipes or tabs)."""
+    rng = c.rng
+    code, desc = rng.choice(R.CODE_TABLE[c.dtype])
+    sep = rng.choice([" | ", "\t", "  |  "])
+    billed = f"${rng.randint(40, 25000):,}.{rng.choice(['00', '50', '25'])}"
+    cols = ["Date of Service", "Service", "Code", "Billed", "Allowed", "Reason", "Description"]
+    if rng.random() < 0.5:
+        cols = [x.upper() for x in cols]
+    b.t(sep.join(cols).strip()).nl()
+    if c.service_date:
+        b.e(fmt_date(c.service_date, rng.choice(["mdy", "mdy2", c.dstyle])), "SERVICE_DATE")
+    else:
+        b.t("--")
+    b.t(sep).e(c.t_name, "THERAPY").t(sep + (c.therapy.code or "-") + sep + billed + sep + "$0.00"
+                                      + sep + code + sep)
+    start = b.n
+    b.t(desc)
+    b.reason = (start, b.n)
+    b.nl(2)
+
+
+def s_claim_table(b: Builder, c: Ctx) -> None:
+    """Claim statement whose reason is given only as a code and its description in a table."""
+    rng = c.rng
+    letterhead(b, c)
+    b.t(_heading(c, rng.choice(["Claim Determination", "Claim Summary", "Statement of Claim "
+                                "Processing", "Notice of Claim Denial"]))).nl(2)
+    date_line(b, c)
+    address_block(b, c)
+    re_block(b, c)
+    if rng.random() < 0.5:
+        b.t(rng.choice(["The claim below was processed as follows.", "We processed the "
+                        "following service. The reason code explains the decision.",
+                        "Details of this claim are shown in the table."])).nl(2)
+    table_reason(b, c)
+    distractor(b, c)
+    plan_paragraphs(b, c, rng.randint(1, 2))
+    rights(b, c, rng.randint(1, 3))
+    signature(b, c)
+
+
+SECTION_HEADS = {
+    "facts": ["MEMBER INFORMATION", "Request information", "About this request", "Details"],
+    "decision": ["DECISION", "Our decision", "What we decided", "Determination"],
+    "reason": ["WHY WE MADE THIS DECISION", "Reason", "Basis for our decision",
+               "Explanation of decision"],
+    "plan": ["ABOUT YOUR PLAN", "Your coverage", "Plan information"],
+    "rights": ["YOUR RIGHTS", "Appeal rights", "What you can do next", "IF YOU DISAGREE"],
+}
+
+
+def s_sections(b: Builder, c: Ctx) -> None:
+    """A letter built of headed sections in a varying order (reason first, facts last...)."""
+    rng = c.rng
+    letterhead(b, c)
+    date_line(b, c)
+    if rng.random() < 0.6:
+        address_block(b, c)
+
+    def facts() -> None:
+        re_block(b, c)
+
+    def decision() -> None:
+        opening(b, c)
+
+    def why() -> None:
+        reason(b, c, heading=False)
+        distractor(b, c)
+
+    def plan() -> None:
+        if c.stated:
+            plan_paragraphs(b, c, rng.randint(1, 2))
+        else:
+            filler(b, c)
+
+    def rts() -> None:
+        rights(b, c, rng.randint(1, 3))
+
+    parts = [("facts", facts), ("decision", decision), ("reason", why), ("plan", plan),
+             ("rights", rts)]
+    rng.shuffle(parts)
+    caps = rng.random() < 0.5
+    for key, fn in parts:
+        h = rng.choice(SECTION_HEADS[key])
+        b.t(h.upper() if caps else h).t(rng.choice([":", "", ""])).nl(rng.choice([1, 2]))
+        fn()
+    signature(b, c)
+
+
+def s_medicaid_state(b: Builder, c: Ctx) -> None:
+    """State Medicaid agency notice of action (the plan named as the deciding contractor)."""
+    rng = c.rng
+    prog, st = rng.choice(V.STATE_MEDICAID)
+    agency = rng.choice(V.STATE_AGENCIES.get(st, ("State Department of Health Services",)))
+    b.t(agency.upper() if rng.random() < 0.5 else agency).nl()
+    b.t(rng.choice(["Office of Medicaid Managed Care", "Division of Medical Assistance",
+                    "Medicaid Program", ""])).nl(2)
+    b.t(_heading(c, rng.choice(["NOTICE OF ACTION", "Notice of Action - Denial of Services",
+                                "NOTICE OF ADVERSE BENEFIT DETERMINATION",
+                                "Notice of Decision"]))).nl(2)
+    date_line(b, c)
+    address_block(b, c)
+    b.t(rng.choice(["Recipient", "Client name", "Member", "Enrollee"]) + ": ").e(
+        patient_name(c, "upper" if c.upper_names else None), "PATIENT").nl()
+    b.t(rng.choice(["Medicaid ID", "Client ID", "Recipient ID", "CIN"]) + ": ").e(
+        c.member_id, "MEMBER_ID").nl()
+    b.t("Program: " + prog).nl()
+    b.t(rng.choice(["Health plan", "Managed care organization", "Your MCO"]) + ": ")
+    write_payer(b, c)
+    b.nl()
+    if c.claim_id:
+        b.t(rng.choice(["Notice number", "Case number", "Reference"]) + ": ").e(
+            c.claim_id, "CLAIM_ID").nl()
+    b.t(rng.choice(["Service", "Service requested", "Item/service"]) + ": ").e(
+        c.t_name, "THERAPY").nl(2)
+    b.fill(rng.choice([
+        "{PAYER}, your Medicaid health plan, has taken the following action on the request "
+        "from your provider. The action is: DENIED.",
+        "This notice tells you that {PAYER} has denied the service listed above. {PAYER} "
+        "manages your Medicaid benefits under a contract with the state.",
+        "The state Medicaid agency and your health plan, {PAYER}, are sending you this notice "
+        "about the service listed above."]), slots(c), c.wrap)
+    b.nl(2)
+    b.t(_heading(c, rng.choice(["Reason for the action", "Why?", "The reason for this "
+                                "action is:"]))).nl()
+    reason(b, c, heading=False)
+    b.t(rng.choice(["This action is taken under ", "Legal basis: ", "Rule: "]) +
+        rng.choice(["42 CFR 438.404", "42 CFR 438.210", "42 CFR 440.230",
+                    f"the {st} Medicaid Provider Manual", "your Member Handbook"]) + ".").nl(2)
+    b.t(_heading(c, "Your right to appeal")).nl()
+    b.fill("You may ask {PAYER} for an appeal within 60 days of the date of this notice. After "
+           "the appeal, you can ask for a State Fair Hearing. If you want your services to "
+           "continue while you appeal, you must ask within 10 days.", slots(c), c.wrap)
+    b.nl(2)
+    plan_paragraphs(b, c, 1)
+
+
+def s_rbm(b: Builder, c: Ctx) -> None:
+    """A radiology / specialty benefit manager's letter on behalf of the health plan."""
+    rng = c.rng
+    rbm = rng.choice(V.RBMS)
+    b.t(rbm).nl()
+    b.t(rng.choice(["on behalf of ", "Utilization review for ", "Acting for ", "For members of "]))
+    write_payer(b, c)
+    b.nl()
+    street, city = address(rng)
+    b.t(f"{street}, {city}").nl(2)
+    b.t(_heading(c, rng.choice(["Notice of Adverse Determination", "Outcome of Your Prior "
+                                "Authorization Request", "Clinical Review Determination",
+                                "Medical Necessity Determination"]))).nl(2)
+    date_line(b, c)
+    address_block(b, c)
+    re_block(b, c)
+    salutation(b, c)
+    b.fill(rng.choice([
+        "{PAYER} has asked " + rbm + " to review requests for advanced imaging and certain "
+        "procedures for its members. We reviewed the request for {T}.",
+        rbm + " manages prior authorization of this service for {PAYER}. A request for {T} "
+        "was submitted by {PROV}.",
+        "We are writing on behalf of {PAYER} about the request for {T}."]), slots(c), c.wrap)
+    b.nl(2)
+    if rng.random() < 0.7:
+        b.t(rng.choice(DECISIONS[:-1])).nl(2)
+    reason(b, c)
+    distractor(b, c)
+    if rng.random() < 0.5:
+        b.fill("Your provider may request a peer-to-peer discussion with a " + rbm.split(" (")[0]
+               + " physician reviewer by calling {PHONE}.", slots(c), c.wrap)
+        b.nl(2)
+    plan_paragraphs(b, c, 1)
+    rights(b, c, rng.randint(1, 2))
+    signature(b, c)
+
+
+ERISA_TPA = [
+    "The {EMP} Employee Health Plan (the \"Plan\") is a self-funded group health plan. "
+    "{PAYER} is the claims administrator and does not insure or guarantee the benefits.",
+    "{PAYER} provides administrative services only for the Plan. The Plan Sponsor, {EMP}, is "
+    "responsible for paying claims.",
+    "The Plan Administrator has discretionary authority to interpret the terms of the Plan. "
+    "This notice is provided under the Employee Retirement Income Security Act of 1974 (ERISA).",
+    "If your appeal is denied, you have the right to bring a civil action under section 502(a) "
+    "of ERISA.",
+]
+UNION_TEXT = [
+    "The Board of Trustees of {PAYER} has sole discretion to interpret the Plan's Rules and "
+    "Regulations.",
+    "This letter is sent by the Fund Office on behalf of the Board of Trustees.",
+    "{PAYER} is a multiemployer health plan maintained under collective bargaining agreements "
+    "and governed by ERISA.",
+    "You may appeal to the Board of Trustees within 180 days. After the Trustees decide your "
+    "appeal, you may file suit under section 502(a) of ERISA.",
+    "Questions may also be directed to your Local Union office.",
+]
+
+
+def _erisa_block(b: Builder, c: Ctx, pool: list[str], k: int) -> None:
+    rng = c.rng
+    s = dict(slots(c))
+    s["EMP"] = (c.misc.setdefault("emp", rng.choice(V.EMPLOYERS)), None)
+    picks = pool[:]
+    rng.shuffle(picks)
+    for tmpl in picks[:k]:
+        b.fill(tmpl, s, c.wrap)
+        b.nl(2)
+
+
+def s_tpa(b: Builder, c: Ctx) -> None:
+    """A third-party administrator's letter for a self-funded employer plan (ERISA)."""
+    rng = c.rng
+    emp = c.misc.setdefault("emp", rng.choice(V.EMPLOYERS))
+    letterhead(b, c)
+    b.t(rng.choice([f"Claims administrator for the {emp} Employee Health Plan",
+                    f"{emp} Health & Welfare Plan", f"Plan Sponsor: {emp}"])).nl(2)
+    b.t(_heading(c, rng.choice(["Notice of Adverse Benefit Determination",
+                                "EXPLANATION OF CLAIM DENIAL", "Pre-Service Claim Denial"])))
+    b.nl(2)
+    date_line(b, c)
+    address_block(b, c)
+    re_block(b, c)
+    salutation(b, c)
+    opening(b, c)
+    reason(b, c)
+    b.t("Plan provision: " + rng.choice(["Article IV, Section 4.2", "Section 7 - Exclusions",
+                                         "Schedule of Benefits", "Section 5.3 (Utilization "
+                                         "Review)", "Covered Expenses, paragraph (k)"])).nl(2)
+    distractor(b, c)
+    _erisa_block(b, c, ERISA_TPA, rng.randint(2, 4))
+    rights(b, c, rng.randint(1, 2))
+    signature(b, c)
+
+
+def s_union(b: Builder, c: Ctx) -> None:
+    """A Taft-Hartley union health fund's denial (ERISA)."""
+    rng = c.rng
+    b.e(c.payer.printed.upper() if rng.random() < 0.5 else c.payer.printed, "PAYER").nl()
+    b.t(rng.choice(["Fund Office", "Benefits Department", "Claims Department"])).nl()
+    street, city = address(rng)
+    b.t(f"{street}\n{city}").nl(2)
+    date_line(b, c)
+    address_block(b, c)
+    b.t(rng.choice(["Participant", "Participant/Patient", "Member"]) + ": ").e(
+        patient_name(c, "upper" if c.upper_names else None), "PATIENT").nl()
+    b.t(rng.choice(["Participant ID", "Member ID", "SSN/ID"]) + ": ").e(c.member_id,
+                                                                        "MEMBER_ID").nl()
+    b.t(f"Local: {rng.randint(2, 1199)}").nl()
+    if c.claim_id:
+        b.t(rng.choice(["Claim No.", "Reference No."]) + ": ").e(c.claim_id, "CLAIM_ID").nl()
+    if c.service_date:
+        b.t("Date of service: ").e(c.d(c.service_date), "SERVICE_DATE").nl()
+    b.t("Service: ").e(c.t_name, "THERAPY").nl(2)
+    salutation(b, c)
+    opening(b, c)
+    reason(b, c)
+    _erisa_block(b, c, UNION_TEXT, rng.randint(2, 4))
+    rights(b, c, 1)
+    b.t("Sincerely,").nl(2).t("Fund Administrator").nl()
+    b.t("On behalf of the Board of Trustees").nl(2)
+
+
+def s_sms(b: Builder, c: Ctx) -> None:
+    """A short portal message / text-style notice."""
+    rng = c.rng
+    write_payer(b, c, upper=rng.random() < 0.3)
+    b.t(rng.choice([": ", " - ", "\n"]))
+    b.t(rng.choice(["Update on your request. ", "Claim update: ", "Coverage decision: ",
+                    "New message: ", ""]))
+    b.fill(rng.choice(["Your request for {T} was denied. ", "We could not approve {T}. ",
+                       "{T}: not approved. ", "Claim for {T} denied. "]), slots(c), 0)
+    b.t("Reason: ")
+    start = b.n
+    b.fill(reason_template(c), slots(c), 0)
+    b.reason = (start, b.n)
+    b.nl()
+    b.t(rng.choice(["Member ID ", "ID: ", "Mbr# "])).e(c.member_id, "MEMBER_ID").t(" ")
+    if c.claim_id:
+        b.t(rng.choice(["Ref ", "Case #", "Claim #"])).e(c.claim_id, "CLAIM_ID").t(" ")
+    b.t(rng.choice(["Sent ", "Date: ", ""])).e(c.d(c.letter_date), "LETTER_DATE").nl()
+    b.t(rng.choice(["A letter with your appeal rights will be mailed to you.",
+                    "View the full notice and your appeal rights in your member portal.",
+                    "Reply STOP to opt out. Msg&data rates may apply.",
+                    f"Questions? Call {phone(rng)}."])).nl()
+    if c.stated and rng.random() < 0.5:
+        plan_paragraphs(b, c, 1)
+
+
+def s_msn_lines(b: Builder, c: Ctx) -> None:
+    """Medicare Summary Notice with several claim lines, one of them denied."""
+    rng = c.rng
+    if c.service_date is None:
+        c.service_date = c.letter_date - timedelta(days=rng.randint(20, 90))
+    if c.claim_id is None:
+        c.claim_id = make_claim_id(rng, c.plan, c.letter_date.year)
+    b.t(_heading(c, "Medicare Summary Notice for Part B (Medical Insurance)")).nl()
+    b.t("The Official Summary of Your Medicare Claims from the Centers for Medicare & "
+        "Medicaid Services").nl(2)
+    b.t("Notice for ").e(patient_name(c, rng.choice(["full", "upper"])), "PATIENT").nl()
+    b.t("Medicare Number ").e(c.member_id, "MEMBER_ID").nl()
+    b.t("Date of This Notice ").e(c.d(c.letter_date), "LETTER_DATE").nl(2)
+    b.t("Did Medicare Approve All Services? NO").nl()
+    b.t("Number of Services Medicare Denied: 1").nl(2)
+    _, pname, _ = provider_name(c)
+    b.t(rng.choice(["Your Claims & Costs This Period", "Claims for Part B services"])).nl()
+    b.t("Claim number ").e(c.claim_id, "CLAIM_ID").nl()
+    b.e(pname, "PROVIDER").t(", " + c.practice if rng.random() < 0.3 else "").nl()
+    b.t("Service Approved?  Amount Charged  Medicare Approved  You May Be Billed  See Notes").nl()
+    lines = [("Office/outpatient visit est (99214)", "Yes", ""),
+             ("Collection of venous blood (36415)", "Yes", ""),
+             ("Electrocardiogram complete (93000)", "Yes", ""),
+             ("Comprehensive metabolic panel (80053)", "Yes", "")]
+    rng.shuffle(lines)
+    lines = lines[:rng.randint(1, 3)]
+    pos = rng.randint(0, len(lines))
+    b.e(fmt_date(c.service_date, "mdy"), "SERVICE_DATE").nl()
+    for i in range(len(lines) + 1):
+        if i == pos:
+            b.e(c.t_name, "THERAPY").t(f" ({c.therapy.code or 'J3490'})  No  "
+                                       f"${rng.randint(90, 5000)}.00  $0.00  "
+                                       f"${rng.randint(90, 5000)}.00  A").nl()
+        if i < len(lines):
+            d, ok, _ = lines[i]
+            b.t(f"{d}  {ok}  ${rng.randint(20, 300)}.00  ${rng.randint(10, 200)}.{_digits(rng, 2)}"
+                f"  ${rng.randint(2, 60)}.{_digits(rng, 2)}").nl()
+    b.nl().t("Notes for Your Claims").nl().t("A ")
+    reason(b, c, heading=False)
+    plan_paragraphs(b, c, 2)
+    b.t("If you have questions, call ").e(c.payer.printed, "PAYER").t(" at " + phone(rng)).nl(2)
+
+
 STRUCTURES = {
     "mailed": s_mailed, "portal": s_portal, "eob": s_eob, "ma": s_ma_notice,
     "partd": s_partd_notice, "medicaid": s_medicaid_notice, "pbm": s_pbm, "msn": s_msn,
-    "fax": s_fax, "terse": s_tersenotice,
+    "fax": s_fax, "terse": s_tersenotice, "claim_table": s_claim_table, "sections": s_sections,
+    "medicaid_state": s_medicaid_state, "rbm": s_rbm, "tpa": s_tpa, "union": s_union,
+    "sms": s_sms, "msn_lines": s_msn_lines,
 }
 
 
 def choose_structure(c: Ctx) -> str:
     rng = c.rng
-    opts = ["mailed"] * 5 + ["portal", "fax", "terse"] * 1
+    opts = ["mailed"] * 4 + ["portal", "fax", "terse", "sms"] + ["sections"] * 2
     if c.service_date is not None:
-        opts += ["eob"] * 2
+        opts += ["eob"] * 2 + ["claim_table"] * 2
+    if c.therapy.kind != "drug" and c.plan not in ("original_medicare", "tricare"):
+        opts += ["rbm"] * (2 if "imaging" in c.therapy.tags or "surgery" in c.therapy.tags
+                           else 1)
+    if c.stated and c.payer.kind == "tpa":
+        opts += ["tpa"] * 8
+    if c.stated and c.payer.kind == "union":
+        opts += ["union"] * 8
     if c.therapy.kind == "drug":
         opts += ["pbm"] * (3 if c.payer.pbm else 1)
     if c.stated:
@@ -1352,9 +1769,9 @@ def choose_structure(c: Ctx) -> str:
         if c.plan == "medicare_part_d":
             opts += ["partd"] * 4
         if c.plan == "medicaid_mco":
-            opts += ["medicaid"] * 4
+            opts += ["medicaid"] * 3 + ["medicaid_state"] * 2
         if c.plan == "original_medicare" and c.therapy.kind != "drug":
-            opts += ["msn"] * 5
+            opts += ["msn"] * 3 + ["msn_lines"] * 3
     return rng.choice(opts)
 
 
@@ -1370,6 +1787,7 @@ class Letter:
     plan_type: str
     labels: dict[str, object]
     structure: str
+    noisy: bool = False
 
 
 def make_letter(rng: random.Random, idx: str) -> Letter:
@@ -1392,10 +1810,16 @@ def make_letter(rng: random.Random, idx: str) -> Letter:
     text = b.text.rstrip() + "\n"
     plan_label = c.plan if c.stated else "unknown"
     ents = sorted(b.spans)
+    missing = sorted(b.missing)
+    reason_span = b.reason
+    noisy = rng.random() < NOISE_SHARE
+    if noisy:
+        text, ents, missing, reason_span = N.apply(rng, text, ents, missing, reason_span,
+                                                   level=rng.choice([0.5, 1.0, 1.0, 2.0]))
     first = {}
     for s, e, lab in ents:
         first.setdefault(lab, text[s:e])
-    reason_text = text[b.reason[0]:b.reason[1]] if b.reason else None
+    reason_text = text[reason_span[0]:reason_span[1]] if reason_span else None
     labels = {
         "id": idx,
         "payer": first.get("PAYER"),
@@ -1407,12 +1831,12 @@ def make_letter(rng: random.Random, idx: str) -> Letter:
         "letter_date": c.letter_date.isoformat(),
         "service_date": c.service_date.isoformat() if any(
             lab == "SERVICE_DATE" for _, _, lab in ents) and c.service_date else None,
-        "member_id": c.member_id,
-        "claim_id": c.claim_id if any(lab == "CLAIM_ID" for _, _, lab in ents) else None,
+        "member_id": first.get("MEMBER_ID", c.member_id),
+        "claim_id": first.get("CLAIM_ID"),
         "patient_name": f"{c.patient[0]} {c.patient[2]}",
         "provider_name": first.get("PROVIDER"),
     }
-    return Letter(idx, text, ents, sorted(b.missing), c.dtype, plan_label, labels, structure)
+    return Letter(idx, text, ents, missing, c.dtype, plan_label, labels, structure, noisy)
 
 
 def _atomic_write(path: Path, data: str) -> None:
@@ -1434,7 +1858,7 @@ def generate(out_dir: Path, n: int, seed: int, prefix: str = "g") -> list[Letter
     _atomic_write(out_dir / "spans.jsonl", "".join(json.dumps({
         "id": lt.id, "text": lt.text, "ents": lt.ents, "missing": lt.missing,
         "denial_type": lt.denial_type, "plan_type": lt.plan_type, "structure": lt.structure,
-        "form": "plain"}) + "\n" for lt in letters))
+        "form": "plain", "noisy": lt.noisy}) + "\n" for lt in letters))
     return letters
 
 
