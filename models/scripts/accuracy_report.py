@@ -1,14 +1,19 @@
-"""Write ``models/ACCURACY.md``: per field, per form, rules-only vs trained, on the test set.
+"""Write ``models/ACCURACY.md``: per field, per form, rules-only vs trained, on the test sets.
 
     .venv/bin/python models/scripts/accuracy_report.py            # from the repository root
+    .venv/bin/python models/scripts/accuracy_report.py --sets B   # only the blind set
 
-The hand-written test set (``models/testset``, never trained on) is scored in four forms: the
-``.txt`` sources, and the rendered text PDFs, scans and faxes under ``models/testset/forms/``
-(``models/testset/render.py`` makes them). Each form is scored twice with
-``denialparse.evaluate.evaluate_corpus``: rules only (``Options(model_path="none")``) and the
+Two hand-written test sets, both never trained on, are scored: set A (``models/testset``, 35
+letters, looked at while the rules were tuned, so not blind) and set B (``models/testset2``, 30
+letters written after the rules were tuned and never tuned on: blind). Each is scored in four
+forms: the ``.txt`` sources, and the rendered text PDFs, scans and faxes under ``forms/``
+(each set's ``render.py`` makes them). For the blind set the report gives per-field counts only,
+never which letter failed on what, so that reading the report does not tune on it. Each form
+is scored twice with ``denialparse.evaluate.evaluate_corpus``: rules only (``Options(model_path="none")``) and the
 trained pipeline in ``models/denialparse-pipeline``. OCR is the slow part, so each letter's text
 is read once and reused for both runs (``denialparse.text.read_text`` is memoised per file hash
-for the duration of this script). Also written: ``models/accuracy.json`` with every verdict.
+for the duration of this script). Also written: ``models/accuracy.json``, keyed by set, with
+every verdict for set A and only the per-field aggregates for the blind set B.
 """
 
 from __future__ import annotations
@@ -27,9 +32,21 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 ROOT = Path(__file__).resolve().parents[2]
 MODELS = ROOT / "models"
-FORMS = (("text", MODELS / "testset"), ("pdf", MODELS / "testset" / "forms" / "pdf"),
-         ("scan", MODELS / "testset" / "forms" / "scan"),
-         ("fax", MODELS / "testset" / "forms" / "fax"))
+FORM_NAMES = ("text", "pdf", "scan", "fax")
+# set name -> (folder, description, blind)
+SETS = {
+    "A": (MODELS / "testset",
+          "test set A: 35 letters, looked at while tuning rules — not blind", False),
+    "B": (MODELS / "testset2", "test set B: 30 letters, blind", True),
+}
+
+
+def forms_of(root: Path) -> tuple[tuple[str, Path], ...]:
+    """(form, corpus folder) for one test set: the ``.txt`` sources and the rendered forms."""
+    return (("text", root),) + tuple((f, root / "forms" / f) for f in FORM_NAMES[1:])
+
+
+FORMS = forms_of(SETS["A"][0])  # set A, as before
 TARGETS = {"denial_type": 0.95, "payer": 0.97, "letter_date": 0.95, "member_id": 0.95,
            "claim_id": 0.95, "therapy": 0.90, "plan_type": 0.90}
 
@@ -45,6 +62,8 @@ def _memoise_read_text(cache_dir: Path | None) -> None:
     from denialparse import text
     from denialparse.types import LetterText
 
+    if getattr(text.read_text, "memoised", False):
+        return  # already wrapped by an earlier run() in this process
     original = text.read_text
     cache: dict[str, Any] = {}
 
@@ -61,6 +80,7 @@ def _memoise_read_text(cache_dir: Path | None) -> None:
                 _atomic_write(disk, cache[doc.sha256].model_dump_json())
         return cache[doc.sha256]
 
+    cached.memoised = True  # type: ignore[attr-defined]
     text.read_text = cached  # type: ignore[assignment]
 
 
@@ -69,19 +89,19 @@ def _pct(x: float | None) -> str:
 
 
 def run(forms: list[str], model_dir: Path, modes: list[str],
-        cache_dir: Path | None) -> dict[str, Any]:
-    """Evaluate every (form, mode) pair; return the raw results."""
+        cache_dir: Path | None, root: Path = SETS["A"][0]) -> dict[str, Any]:
+    """Evaluate every (form, mode) pair of the test set in ``root``; return the raw results."""
     from denialparse.evaluate import evaluate_corpus
     from denialparse.options import Options
 
     _memoise_read_text(cache_dir)
     results: dict[str, Any] = {}
-    for form, corpus in FORMS:
+    for form, corpus in forms_of(root):
         if form not in forms:
             continue
         if not (corpus / "labels.jsonl").is_file():
-            log.warning("skipping %s: %s has no labels.jsonl (run models/testset/render.py)",
-                        form, corpus)
+            log.warning("skipping %s: %s has no labels.jsonl (run %s/render.py)",
+                        form, corpus, root.relative_to(ROOT))
             continue
         for mode, model_path in (("rules", "none"), ("trained", str(model_dir))):
             if mode not in modes:
@@ -89,18 +109,17 @@ def run(forms: list[str], model_dir: Path, modes: list[str],
             t0 = time.monotonic()
             report = evaluate_corpus(corpus, options=Options(model_path=model_path))
             results[f"{form}/{mode}"] = report.to_json_dict()
-            log.info("%s/%s done in %.0f s", form, mode, time.monotonic() - t0)
+            log.info("%s %s/%s done in %.0f s", root.name, form, mode, time.monotonic() - t0)
     return results
 
 
-def model_alone(model_dir: Path) -> dict[str, Any]:
-    """The trained textcats alone (no rules) on the test set's ``.txt`` letters."""
+def model_alone(model_dir: Path, root: Path = SETS["A"][0]) -> dict[str, Any]:
+    """The trained textcats alone (no rules) on one test set's ``.txt`` letters."""
     import spacy
 
     from denialparse.train import DENIAL_LABELS, PLAN_LABELS
 
     nlp = spacy.load(model_dir)
-    root = MODELS / "testset"
     labels = [json.loads(x) for x in (root / "labels.jsonl").read_text().splitlines() if x.strip()]
     out = {"denial_right": 0, "denial_scored": 0, "plan_right": 0, "plan_scored": 0}
     for lab in labels:
@@ -116,24 +135,36 @@ def model_alone(model_dir: Path) -> dict[str, Any]:
     return out
 
 
-def render_markdown(results: dict[str, Any], model_dir: Path) -> str:
-    """The report as Markdown."""
+def render_markdown(by_set: dict[str, dict[str, Any]], model_dir: Path) -> str:
+    """The report as Markdown: one section per test set, then the pipeline's own figures."""
+    lines = [
+        "# Accuracy on the hand-written test sets",
+        "",
+        "Regenerate: `.venv/bin/python models/scripts/accuracy_report.py` (or `spacy project run "
+        "evaluate` in `models/`). Two sets of letters written by hand, neither ever trained on: "
+        "set A (`models/testset/`) was looked at while the rules were tuned, so its figures are "
+        "not blind; set B (`models/testset2/`) was written after the rules were tuned and never "
+        "tuned on, so its figures are blind (and for it this report gives per-field counts only, "
+        "not which letter failed). Forms: `text` = the `.txt` sources, `pdf` = born-digital PDF "
+        "(text layer), `scan` = image-only scan (200–300 dpi, skew, noise, some upside down), "
+        "`fax` = G4 fax TIFF. Scoring is the contract's (`denialparse evaluate`). Each cell: "
+        "accuracy in % (right/scored). **R** = rules only (`--model none`), **M** = rules + "
+        "trained pipeline (what `denialparse extract` runs).",
+        "",
+    ]
+    for name, results in by_set.items():
+        root, desc, blind = SETS[name]
+        lines += _render_set(results, f"{desc} (`{root.relative_to(ROOT)}/`)", blind)
+    return "\n".join(lines + _render_pipeline(model_dir)) + "\n"
+
+
+def _render_set(results: dict[str, Any], title: str, blind: bool) -> list[str]:
+    """One test set's tables: per field and form, R and M side by side, against the targets."""
     from denialparse.evaluate import FIELDS
 
     keys = [k for k in results if "/" in k]
     forms = [k.split("/")[0] for k in keys if k.endswith("/rules")]
-    lines = [
-        "# Accuracy on the hand-written test set",
-        "",
-        "Regenerate: `.venv/bin/python models/scripts/accuracy_report.py` (or `spacy project run "
-        "evaluate` in `models/`). Test set: `models/testset/` — 35 letters written by hand, never "
-        "trained on; `text` = the `.txt` sources, `pdf` = born-digital PDF (text layer), `scan` = "
-        "image-only scan (200–300 dpi, skew, noise, some upside down), `fax` = G4 fax TIFF. "
-        "Scoring is the contract's (`denialparse evaluate`). Each cell: accuracy in % "
-        "(right/scored). **R** = rules only (`--model none`), **M** = rules + trained pipeline "
-        "(what `denialparse extract` runs).",
-        "",
-    ]
+    lines = [f"## {title[0].upper()}{title[1:]}", ""]
     header = "| field | target | " + " | ".join(f"{f} R | {f} M" for f in forms) + " |"
     lines += [header, "|" + "---|" * (2 + 2 * len(forms))]
     for name in FIELDS:
@@ -158,7 +189,7 @@ def render_markdown(results: dict[str, Any], model_dir: Path) -> str:
             n = sum(v["scored"] for v in fs.values())
             tot.append(f"**{_pct(r / n if n else None)}** ({r}/{n})")
     lines.append("| all fields | | " + " | ".join(tot) + " |")
-    lines += ["", "## Against the issue's targets (rules + trained pipeline)", ""]
+    lines += ["", "### Against the issue's targets (rules + trained pipeline)", ""]
     for name, target in TARGETS.items():
         got = []
         for f in forms:
@@ -180,22 +211,51 @@ def render_markdown(results: dict[str, Any], model_dir: Path) -> str:
             gap = 100 * (base - o)
             lines.append(f"- {f} within {allowed:.0f} points of text PDF (all fields): "
                          f"{gap:+.1f} points ({'met' if gap <= allowed else '**missed**'})")
-    lines += ["", "## What it still gets wrong (trained pipeline)", ""]
-    for f in forms:
-        rep = results.get(f"{f}/trained")
-        if not rep:
-            continue
-        wrong: dict[str, list[str]] = {}
-        for letter in rep["per_letter"]:
-            for name, ok in letter["verdicts"].items():
-                if ok is False:
-                    got = letter["predicted"].get(name) if letter["predicted"] else None
-                    shown = "nothing" if got is None else repr(got)[:60]
-                    wrong.setdefault(name, []).append(f"{letter['id']} (got {shown})")
-        lines.append(f"**{f}**: " + ("none" if not wrong else "; ".join(
-            f"{name} ×{len(v)}: {', '.join(v[:6])}{' …' if len(v) > 6 else ''}"
-            for name, v in wrong.items())))
-        lines.append("")
+    if blind:
+        lines += ["", "### Misses per field (trained pipeline; blind set: counts only)", ""]
+        for f in forms:
+            rep = results.get(f"{f}/trained")
+            if not rep:
+                continue
+            misses: dict[str, int] = {}
+            for letter in rep["per_letter"]:
+                for name, ok in letter["verdicts"].items():
+                    if ok is False:
+                        misses[name] = misses.get(name, 0) + 1
+            lines.append(f"**{f}**: " + ("none" if not misses else ", ".join(
+                f"{name} ×{n}" for name, n in misses.items())))
+            lines.append("")
+    else:
+        lines += ["", "### What it still gets wrong (trained pipeline)", ""]
+        for f in forms:
+            rep = results.get(f"{f}/trained")
+            if not rep:
+                continue
+            wrong: dict[str, list[str]] = {}
+            for letter in rep["per_letter"]:
+                for name, ok in letter["verdicts"].items():
+                    if ok is False:
+                        got = letter["predicted"].get(name) if letter["predicted"] else None
+                        shown = "nothing" if got is None else repr(got)[:60]
+                        wrong.setdefault(name, []).append(f"{letter['id']} (got {shown})")
+            lines.append(f"**{f}**: " + ("none" if not wrong else "; ".join(
+                f"{name} ×{len(v)}: {', '.join(v[:6])}{' …' if len(v) > 6 else ''}"
+                for name, v in wrong.items())))
+            lines.append("")
+    alone = results.get("model_alone")
+    if alone:
+        lines += ["### The trained textcats alone (no rules) on this set's text", "",
+                  f"- denial type: {alone['denial_right']}/{alone['denial_scored']}",
+                  f"- plan type: {alone['plan_right']}/{alone['plan_scored']}",
+                  "", "The generated dev set scores far higher (below): the gap is what the "
+                  "generator's templates still don't cover. `extract` blends these scores with "
+                  "the rule scorer (`classify.blend`).", ""]
+    return lines
+
+
+def _render_pipeline(model_dir: Path) -> list[str]:
+    """The trained pipeline's own figures (dev set, size, speed), shared by both sets."""
+    lines: list[str] = []
     metrics_path = model_dir / "metrics.json"
     if metrics_path.is_file():
         m = json.loads(metrics_path.read_text())
@@ -213,14 +273,6 @@ def render_markdown(results: dict[str, Any], model_dir: Path) -> str:
             lines += [f"| {k} | {v['p']:.3f} | {v['r']:.3f} | {v['f']:.3f} | {v['support']} |"
                       for k, v in ents.items()]
             lines.append("")
-    alone = results.get("model_alone")
-    if alone:
-        lines += ["## The trained textcats alone (no rules) on the test set's text", "",
-                  f"- denial type: {alone['denial_right']}/{alone['denial_scored']}",
-                  f"- plan type: {alone['plan_right']}/{alone['plan_scored']}",
-                  "", "The generated dev set scores far higher (above): the gap is what the "
-                  "generator's templates still don't cover. `extract` blends these scores with "
-                  "the rule scorer (`classify.blend`).", ""]
     bench = model_dir / "bench.json"
     if bench.is_file():
         b = json.loads(bench.read_text())
@@ -233,7 +285,7 @@ def render_markdown(results: dict[str, Any], model_dir: Path) -> str:
                   "~5 ms, textcat_plan 0.1 ms. Shrinking NER (hidden width, no upper layer) and "
                   "sharing the CNN with the denial textcat are the levers; both cost accuracy "
                   "that this report would show.", ""]
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def _atomic_write(path: Path, data: str) -> None:
@@ -245,7 +297,10 @@ def _atomic_write(path: Path, data: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--forms", nargs="+", default=[f for f, _ in FORMS])
+    ap.add_argument("--sets", default=",".join(SETS),
+                    help="test sets to score, comma-separated: A (models/testset, not blind), "
+                         "B (models/testset2, blind); default A,B")
+    ap.add_argument("--forms", nargs="+", default=list(FORM_NAMES))
     ap.add_argument("--model", type=Path, default=MODELS / "denialparse-pipeline")
     ap.add_argument("--out", type=Path, default=MODELS / "ACCURACY.md")
     ap.add_argument("--modes", nargs="+", default=["rules", "trained"])
@@ -253,11 +308,25 @@ def main(argv: list[str] | None = None) -> int:
                     help="keep read texts here between runs (gitignored); '' to disable")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
-    results = run(args.forms, args.model, args.modes, args.text_cache or None)
-    if "trained" in args.modes:
-        results["model_alone"] = model_alone(args.model)
-    _atomic_write(args.out.with_name("accuracy.json"), json.dumps(results, indent=1) + "\n")
-    _atomic_write(args.out, render_markdown(results, args.model))
+    names = [s.strip().upper() for s in args.sets.split(",") if s.strip()]
+    unknown = [s for s in names if s not in SETS]
+    if unknown or not names:
+        ap.error(f"--sets: unknown set(s) {', '.join(unknown) or '(none)'}; choose from "
+                 f"{', '.join(SETS)}")
+    by_set: dict[str, dict[str, Any]] = {}
+    for name in names:
+        root = SETS[name][0]
+        results = run(args.forms, args.model, args.modes, args.text_cache or None, root=root)
+        if "trained" in args.modes:
+            results["model_alone"] = model_alone(args.model, root)
+        by_set[name] = results
+    _atomic_write(args.out, render_markdown(by_set, args.model))
+    # The blind set's per-letter verdicts stay out of the committed JSON too (aggregates only).
+    public = {name: {k: ({kk: vv for kk, vv in v.items() if kk != "per_letter"}
+                         if SETS[name][2] and isinstance(v, dict) else v)
+                     for k, v in results.items()}
+              for name, results in by_set.items()}
+    _atomic_write(args.out.with_name("accuracy.json"), json.dumps(public, indent=1) + "\n")
     print(args.out)
     return 0
 
