@@ -394,6 +394,9 @@ def sample_ctx(rng: random.Random, dtype: str | None = None) -> Ctx:
     payers = [p for p in V.PAYERS if plan in p.plans]
     if dtype not in DRUG_TYPES and dtype != "duplicate_therapy" or rng.random() < 0.5:
         payers = [p for p in payers if not p.pbm] or payers
+    if plan == "erisa" and rng.random() < 0.3:
+        # self-funded plans run by a TPA, and union (Taft-Hartley) funds
+        payers = [p for p in payers if p.kind in ("tpa", "union")] or payers
     payer = rng.choice(payers)
     stated = rng.random() > 0.06
     therapy, _kind = _pick_therapy(rng, dtype, plan, payer)
@@ -1769,7 +1772,7 @@ def choose_structure(c: Ctx) -> str:
         if c.plan == "medicare_part_d":
             opts += ["partd"] * 4
         if c.plan == "medicaid_mco":
-            opts += ["medicaid"] * 3 + ["medicaid_state"] * 2
+            opts += ["medicaid"] * 4 + ["medicaid_state"] * 4
         if c.plan == "original_medicare" and c.therapy.kind != "drug":
             opts += ["msn"] * 3 + ["msn_lines"] * 3
     return rng.choice(opts)
