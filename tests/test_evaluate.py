@@ -233,7 +233,7 @@ def test_evaluate_tiny_corpus_with_the_trained_pipeline(tmp_path: Path) -> None:
 
     model = bundled_model_path()
     assert model is not None, "the trained pipeline must be committed under models/"
-    assert "ner" in load_pipeline(str(model)).pipe_names
+    assert "entity_tagger" in load_pipeline(str(model)).pipe_names
     corpus = _write_corpus(tmp_path)
     report = evaluate_corpus(corpus, options=Options(model_path=str(model)))
     f = report.fields

@@ -215,3 +215,15 @@ def test_stated_deadline_counted_from_the_notice(rules_nlp, sentence: str, due: 
     got = extract(_letter(f"Aetna\n\nMarch 16, 2026\n\n{sentence}\n"), rules_nlp)
     stated = got.fields.stated_deadline
     assert (stated.value if stated else None) == due
+
+
+def test_plan_and_denial_cues_are_written_in_lower_case() -> None:
+    """The cue matchers lower-case the text instead of matching case-insensitively."""
+    import re
+
+    from denialparse import lexicon
+
+    for table in (lexicon.PLAN_CUES, lexicon.DENIAL_CUES):
+        for cues in table.values():
+            for pattern, _ in cues:
+                assert not re.search(r"(?<!\\)[A-Z]", pattern), pattern

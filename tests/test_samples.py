@@ -25,6 +25,7 @@ from denialparse.types import DenialType, PlanType
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"
 TESTSET = REPO / "models" / "testset"
+TESTSETS = [TESTSET, REPO / "models" / "testset2"]  # A (tuned on, not blind) and B (blind)
 
 
 def _load(path: Path, name: str) -> ModuleType:
@@ -269,7 +270,7 @@ def test_failed_render_leaves_no_file(tmp_path: Path) -> None:
 
 
 # ------------------------------------------------------------------------------------------
-# models/testset/
+# models/testset/ (set A) and models/testset2/ (set B)
 # ------------------------------------------------------------------------------------------
 
 
@@ -278,18 +279,20 @@ def _testset_labels(folder: Path) -> list[dict[str, object]]:
     return [json.loads(line) for line in lines if line.strip()]
 
 
-def test_testset_labels_follow_the_schema_and_match_the_files() -> None:
-    labels = _testset_labels(TESTSET)
+@pytest.mark.parametrize("testset", TESTSETS, ids=["A", "B"])
+def test_testset_labels_follow_the_schema_and_match_the_files(testset: Path) -> None:
+    labels = _testset_labels(testset)
     ids = [str(lab["id"]) for lab in labels]
     assert len(ids) == len(set(ids)), "duplicate ids"
     assert 30 <= len(ids) <= 40
     for label in labels:
         check_label(label, LABEL_KEYS)
-    assert set(ids) == {p.stem for p in TESTSET.glob("*.txt")}
+    assert set(ids) == {p.stem for p in testset.glob("*.txt")}
 
 
-def test_testset_covers_every_denial_type_twice_and_every_plan_type() -> None:
-    labels = _testset_labels(TESTSET)
+@pytest.mark.parametrize("testset", TESTSETS, ids=["A", "B"])
+def test_testset_covers_every_denial_type_twice_and_every_plan_type(testset: Path) -> None:
+    labels = _testset_labels(testset)
     for denial in DENIAL_TYPES:
         n = sum(lab["denial_type"] == denial for lab in labels)
         assert n >= 2, f"{denial}: {n}"
@@ -297,19 +300,21 @@ def test_testset_covers_every_denial_type_twice_and_every_plan_type() -> None:
     assert PLAN_TYPES - {"unknown"} <= seen_plans
 
 
-def test_testset_labels_are_printed_in_the_letters() -> None:
-    for label in _testset_labels(TESTSET):
-        text = _squash((TESTSET / f"{label['id']}.txt").read_text(encoding="utf-8"))
+@pytest.mark.parametrize("testset", TESTSETS, ids=["A", "B"])
+def test_testset_labels_are_printed_in_the_letters(testset: Path) -> None:
+    for label in _testset_labels(testset):
+        text = _squash((testset / f"{label['id']}.txt").read_text(encoding="utf-8"))
         for key in ("member_id", "claim_id", "denial_reason", "therapy"):
             if label[key] is not None:
                 assert _squash(str(label[key])) in text, (label["id"], key)
 
 
+@pytest.mark.parametrize("testset", TESTSETS, ids=["A", "B"])
 @pytest.mark.parametrize(("form", "suffix"), [("pdf", ".pdf"), ("scan", ".pdf"), ("fax", ".tif")])
-def test_testset_forms_match_the_sources(form: str, suffix: str) -> None:
-    folder = TESTSET / "forms" / form
+def test_testset_forms_match_the_sources(testset: Path, form: str, suffix: str) -> None:
+    folder = testset / "forms" / form
     if not folder.exists():
-        pytest.fail(f"run models/testset/render.py to build {folder.relative_to(REPO)}")
-    assert _testset_labels(folder) == _testset_labels(TESTSET)
-    ids = {str(lab["id"]) for lab in _testset_labels(TESTSET)}
+        pytest.fail(f"run {testset.relative_to(REPO)}/render.py to build {folder.relative_to(REPO)}")
+    assert _testset_labels(folder) == _testset_labels(testset)
+    ids = {str(lab["id"]) for lab in _testset_labels(testset)}
     assert {p.stem for p in folder.iterdir() if p.suffix == suffix} == ids

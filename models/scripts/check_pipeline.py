@@ -2,7 +2,7 @@
 
     python models/scripts/check_pipeline.py models/denialparse-pipeline
 
-Speed is the trained part alone (tok2vec + ner + two textcats) on generated letters' text, one
+Speed is the trained part alone (tok2vec + entity tagger + two textcats) on generated letters' text, one
 process, one thread; the figures go to ``<pipeline>/bench.json`` and the accuracy report.
 """
 
@@ -19,7 +19,7 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-EXPECTED_PIPES = ["tok2vec", "ner", "textcat_denial", "textcat_plan"]
+EXPECTED_PIPES = ["tok2vec", "entity_tagger", "textcat_denial", "textcat_plan"]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -113,7 +113,7 @@ def _render_and_read(args: tuple[dict[str, Any], str, int]) -> dict[str, Any] | 
     rec, form, seed = args
     rng = random.Random(seed)
     text = rec["text"]
-    no_head = rec.get("structure") in ("portal", "ma", "msn", "fax", "terse")
+    no_head = rec.get("structure") in ("portal", "ma", "msn", "msn_lines", "fax", "terse", "sms")
     letterhead, body = (None, text) if no_head else letterforms.split_letterhead(text)
     with tempfile.TemporaryDirectory(prefix="ocrloop-") as tmp:
         pdf = letterforms.render_text_pdf(body, Path(tmp) / "l.pdf", letterhead=letterhead,

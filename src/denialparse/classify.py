@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from denialparse import lexicon
 from denialparse.rules import BOILERPLATE, REASON_MARKERS, Sentence, score_denial_cues
@@ -77,9 +78,12 @@ def plan_rule_scores(text: str) -> RuleScores:
     """Score the plan types from the wording the law makes plans print."""
     raw: dict[str, float] = {}
     evidence: dict[str, list[tuple[int, int]]] = {}
-    for label, cues in lexicon.PLAN_CUES.items():
+    low = text.lower()
+    if len(low) != len(text):  # a few characters lower-case to two: keep the offsets right
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    for label, cues in _compiled_plan_cues():
         for pattern, weight in cues:
-            matches = list(re.finditer(pattern, text, re.IGNORECASE))
+            matches = list(pattern.finditer(low))
             if matches:
                 # A cue counts a little more when repeated, but not linearly.
                 raw[label] = raw.get(label, 0.0) + weight * (1 + 0.2 * min(len(matches) - 1, 3))
@@ -89,6 +93,14 @@ def plan_rule_scores(text: str) -> RuleScores:
     if raw.get("medicare_part_d", 0) >= 3 and raw.get("medicare_advantage", 0) > 0:
         raw["medicare_advantage"] *= 0.5
     return RuleScores(raw, evidence)
+
+
+@lru_cache(maxsize=1)
+def _compiled_plan_cues() -> list[tuple[str, list[tuple[re.Pattern[str], float]]]]:
+    # Matched against lower-cased text (the cues are written in lower case): case-insensitive
+    # matching is a third slower in ``re``.
+    return [(label, [(re.compile(p), w) for p, w in cues])
+            for label, cues in lexicon.PLAN_CUES.items()]
 
 
 def blend(

@@ -1,8 +1,8 @@
 """spaCy components of the rule pipeline.
 
 ``build_pipeline`` adds them behind whatever trained components a model directory has
-(``ner``, ``textcat_denial``, ``textcat_plan``), so the trained and rule parts live in one
-``Language`` and ``extract.py`` reads both off the ``Doc``.
+(``entity_tagger``, ``textcat_denial``, ``textcat_plan``), so the trained and rule parts live
+in one ``Language`` and ``extract.py`` reads both off the ``Doc``.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 
 PAYER_SPANS_KEY = "dp_payers"
 
-for _name in ("dp_candidates", "dp_codes", "dp_sentences", "dp_denial_rules", "dp_plan_rules"):
+for _name in ("dp_text", "dp_candidates", "dp_codes", "dp_sentences", "dp_denial_rules",
+              "dp_plan_rules"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 
@@ -27,7 +28,7 @@ for _name in ("dp_candidates", "dp_codes", "dp_sentences", "dp_denial_rules", "d
 @Language.component("denialparse_rules")
 def rules_component(doc: Doc) -> Doc:
     """Propose field candidates with the regular-expression finders of ``rules.py``."""
-    text = doc.text
+    text = _text(doc)
     sentences = rules.split_sentences(text)
     candidates: list[rules.Candidate] = []
     candidates += rules.find_dates(text)
@@ -48,13 +49,20 @@ def rules_component(doc: Doc) -> Doc:
 def classifier_component(doc: Doc) -> Doc:
     """Rule scores for the denial type and the plan type (blended with the model in extract)."""
     doc._.dp_denial_rules = classify.denial_rule_scores(doc._.dp_sentences or [], doc._.dp_codes or [])
-    doc._.dp_plan_rules = classify.plan_rule_scores(doc.text)
+    doc._.dp_plan_rules = classify.plan_rule_scores(_text(doc))
     return doc
+
+
+def _text(doc: Doc) -> str:
+    """``doc.text`` once per doc: spaCy rebuilds it from the tokens on every access (~1 ms)."""
+    if doc._.dp_text is None:
+        doc._.dp_text = doc.text
+    return str(doc._.dp_text)
 
 
 def _payer_candidates(doc: Doc) -> list[rules.Candidate]:
     """Payer brands found by the span ruler, weighted towards the letterhead."""
-    text = doc.text
+    text = _text(doc)
     head = max(600, len(text) // 6)
     out: list[rules.Candidate] = []
     for span in doc.spans.get(PAYER_SPANS_KEY, []):

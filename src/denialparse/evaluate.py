@@ -94,6 +94,7 @@ class LetterOutcome:
     verdicts: dict[str, bool | None]
     predicted: dict[str, str | None] = field(default_factory=dict)
     error: str | None = None
+    confidence: dict[str, float | None] = field(default_factory=dict)
 
 
 @dataclass
@@ -125,7 +126,8 @@ class EvaluationReport:
             },
             "failures": [{"id": x.id, "error": x.error} for x in self.failures],
             "per_letter": [
-                {"id": x.id, "verdicts": x.verdicts, "predicted": x.predicted}
+                {"id": x.id, "verdicts": x.verdicts, "predicted": x.predicted,
+                 "confidence": x.confidence}
                 for x in self.letters
             ],
         }
@@ -291,6 +293,16 @@ def _predicted(result: LetterResult) -> dict[str, str | None]:
     return out
 
 
+def _confidence(result: LetterResult) -> dict[str, float | None]:
+    out: dict[str, float | None] = {
+        "denial_type": result.denial_type.confidence if result.denial_type else None
+    }
+    for name in FIELDS[1:]:
+        fv = getattr(result.fields, name)
+        out[name] = fv.confidence if fv else None
+    return out
+
+
 def evaluate_corpus(corpus: Path, *, options: Options | None = None) -> EvaluationReport:
     """Run ``process_letter`` on every labelled letter of ``corpus`` and score it.
 
@@ -335,6 +347,7 @@ def evaluate_corpus(corpus: Path, *, options: Options | None = None) -> Evaluati
         letters.append(LetterOutcome(
             id=str(label["id"]), path=str(path) if path else None, verdicts=verdicts,
             predicted=_predicted(result) if result else {}, error=error,
+            confidence=_confidence(result) if result else {},
         ))
         log.info("scored letter %s", label["id"])
     model = options.model_path or "bundled"

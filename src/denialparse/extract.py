@@ -1,8 +1,10 @@
 """Extraction stage: ``LetterText`` -> ``Fields`` + ``DenialTypeResult``.
 
 The spaCy ``Doc`` never leaves this module. The pipeline is the trained one under
-``models/denialparse-pipeline`` when it is there (``ner``, ``textcat_denial``, ``textcat_plan``),
-plus the rule components of ``components.py``; for each field the better-supported candidate wins,
+``models/denialparse-pipeline`` when it is there (``entity_tagger``, ``textcat_denial``,
+``textcat_plan``),
+plus the rule components of ``components.py`` (the model's entities are per-token BILUO tags,
+decoded by ``entity_tags``); for each field the better-supported candidate wins,
 and a value both the model and a rule agree on gets a higher confidence. Nothing is invented: a
 field no candidate supports is ``None``.
 """
@@ -20,8 +22,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from denialparse import lexicon
+from denialparse.entity_tags import TagScores, run_pipeline
 from denialparse.exceptions import MissingDependencyError
-from denialparse.rules import Candidate, clean_name, parse_date
+from denialparse.rules import Candidate, clean_name, clean_therapy, parse_date
 from denialparse.types import (
     EXTRA_FIELD_NAMES,
     FIELD_NAMES,
@@ -95,6 +98,7 @@ def load_pipeline(model_path: str | None = None) -> Language:
     import spacy
 
     from denialparse.components import add_rule_components
+    from denialparse.entity_tags import speed_up_tokenizer
 
     path: Path | None
     if model_path == RULES_ONLY:
@@ -118,6 +122,7 @@ def load_pipeline(model_path: str | None = None) -> Language:
                 f"the pipeline at {path} does not load ({type(exc).__name__}): reinstall "
                 "denialparse or retrain with `denialparse train`"
             ) from exc
+    speed_up_tokenizer(nlp)
     add_rule_components(nlp)
     nlp.max_length = 2_000_000
     nlp.meta["denialparse_model_dir"] = str(path) if path else None
@@ -187,10 +192,13 @@ def extract(letter: LetterText, nlp: Language, *, review_threshold: float = 0.7)
         review_threshold: fields under this confidence are listed in ``needs_review``.
     """
     text = letter.full_text()
-    doc = nlp(text)
+    doc = nlp.make_doc(text)
+    doc._.dp_text = text  # the rule components read the text; rebuilding it from tokens costs
+    doc, tag_scores = run_pipeline(nlp, doc)
     pages = _PageMap(letter)
     calibration = _calibration(nlp.meta.get("denialparse_model_dir"))
-    candidates: list[Candidate] = list(doc._.dp_candidates or []) + _model_candidates(doc, calibration)
+    candidates: list[Candidate] = list(doc._.dp_candidates or [])
+    candidates += _model_candidates(doc, calibration, tag_scores)
 
     values: dict[str, FieldValue | None] = {}
     for field in (*FIELD_NAMES, *EXTRA_FIELD_NAMES):
@@ -205,15 +213,21 @@ def extract(letter: LetterText, nlp: Language, *, review_threshold: float = 0.7)
     return Extraction(fields, denial, _needs_review(fields, denial, review_threshold))
 
 
-def _model_candidates(doc: Doc, calibration: dict[str, Any]) -> list[Candidate]:
-    """Entities of the trained NER as candidates (absent in the rules-only pipeline).
+def _model_candidates(doc: Doc, calibration: dict[str, Any],
+                      tag_scores: TagScores | None = None) -> list[Candidate]:
+    """Entities of the trained model as candidates (absent in the rules-only pipeline).
 
     An entity's confidence is its label's precision on held-out generated letters
-    (``calibration.json``), discounted because generated letters are easier than real ones.
+    (``calibration.json``), discounted because generated letters are easier than real ones,
+    times the tagger's own probability for the span (its least sure token).
     """
     precision: dict[str, float] = calibration.get("ner_precision", {})
     out: list[Candidate] = []
-    for ent in doc.ents:
+    from spacy.tokens import Span
+
+    from denialparse.entity_tags import predicted_entities
+
+    for ent in predicted_entities(doc, tag_scores):
         field = NER_FIELDS.get(ent.label_)
         if not field:
             continue
@@ -223,19 +237,36 @@ def _model_candidates(doc: Doc, calibration: dict[str, Any]) -> list[Candidate]:
             parsed = parse_date(raw)
             value = parsed.isoformat() if parsed else None
         elif field == "payer":
-            value = _ALIAS_TO_CANONICAL.get(value.lower(), value) if value else None
+            value = _canonical_payer(value) if value else None
         elif field in ("member_id", "claim_id"):
             # An ID has digits and some length: "1.LC" read off a smudged fax is not one.
             alnum = re.sub(r"[^A-Za-z0-9]", "", value or "")
             value = value if len(alnum) >= 5 and sum(c.isdigit() for c in alnum) >= 3 else None
+        elif field == "therapy":
+            value = clean_therapy(raw)  # what a rule would not take ("+-----+") the model can't
         elif field in ("patient_name", "provider_name"):
             if field == "patient_name" and not _looks_like_a_person(raw):
                 continue  # a patient is a person: "Brazos Valley Fabrication, Inc." is not one
             value = clean_name(raw) or value  # "ROSALIND T. HARGROVE" -> "Rosalind T. Hargrove"
         if value:
-            conf = round(REAL_WORLD_DISCOUNT * precision.get(ent.label_, NER_CONFIDENCE), 3)
+            span_prob = ent._.dp_prob if Span.has_extension("dp_prob") else None
+            conf = REAL_WORLD_DISCOUNT * precision.get(ent.label_, NER_CONFIDENCE)
+            conf = round(conf * (span_prob if span_prob is not None else 1.0), 3)
             out.append(Candidate(field, value, raw, ent.start_char, ent.end_char, conf, "model"))
     return out
+
+
+_CORPORATE_SUFFIX = re.compile(r",?\s+(?:inc|llc|l\.l\.c|corp|corporation|co|company|ltd)\.?$",
+                               re.IGNORECASE)
+
+
+def _canonical_payer(value: str) -> str:
+    """A payer span as its brand: "Novitas Solutions, Inc" is the MAC alias "Novitas Solutions"."""
+    for name in (value, _CORPORATE_SUFFIX.sub("", value)):
+        canonical = _ALIAS_TO_CANONICAL.get(name.lower())
+        if canonical:
+            return canonical
+    return value
 
 
 _ORGANISATION = re.compile(
@@ -358,7 +389,7 @@ def _plan_type(doc: Doc, pages: _PageMap, calibration: dict[str, Any]) -> FieldV
     spans = rule_scores.evidence.get(label)
     if spans:
         start, end = spans[0]
-        raw, evidence = doc.text[start:end], pages.evidence(start, end)
+        raw, evidence = (doc._.dp_text or doc.text)[start:end], pages.evidence(start, end)
     else:
         raw, evidence = "", None
     conf = probs[label] if strength else min(probs[label], 0.65)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from denialparse import lexicon
 
@@ -393,7 +394,8 @@ _NOT_A_THERAPY = re.compile(
 )
 
 
-def _clean_therapy(raw: str) -> str | None:
+def clean_therapy(raw: str) -> str | None:
+    """A therapy as printed, trimmed of labels and junk; None for what can't be one."""
     value = re.split(r"[ \t]{2,}|\t", raw.strip())[0]
     value = re.sub(r"\s+", " ", value).strip(" :-,.\"'")
     previous = None
@@ -410,12 +412,12 @@ def find_therapy(text: str) -> list[Candidate]:
     """The denied service, drug, item or therapy: labelled lines first, then denial sentences."""
     out: list[Candidate] = []
     for m in _THERAPY_LABEL.finditer(text):
-        value = _clean_therapy(m["value"])
+        value = clean_therapy(m["value"])
         if value:
             out.append(Candidate("therapy", value, m["value"], m.start("value"), m.end("value"), 0.85))
     for i, pattern in enumerate(_THERAPY_SENTENCE):
         for m in pattern.finditer(text):
-            value = _clean_therapy(m["value"])
+            value = clean_therapy(m["value"])
             if value and len(value.split()) <= 12:
                 # The RE/subject line names the service on purpose: trust it like a label.
                 conf = 0.82 if i == len(_THERAPY_SENTENCE) - 1 else 0.72 - 0.04 * i
@@ -497,13 +499,30 @@ REASON_MARKERS = re.compile(
 
 def score_denial_cues(sentence: str) -> dict[str, float]:
     """Sum of denial-type cue weights found in one sentence."""
-    scores: dict[str, float] = {}
-    low = sentence.lower()
-    for label, cues in lexicon.DENIAL_CUES.items():
-        total = sum(weight for pattern, weight in cues if re.search(pattern, low))
+    return dict(_score_denial_cues(sentence.lower()))
+
+
+@lru_cache(maxsize=4096)
+def _score_denial_cues(low: str) -> tuple[tuple[str, float], ...]:
+    # Most sentences carry no cue at all: one pass of the combined pattern rules them out before
+    # the ~100 cue patterns run one by one (and each sentence is scored twice per letter).
+    patterns = _compiled_denial_cues()
+    if not patterns[0].search(low):
+        return ()
+    scores: list[tuple[str, float]] = []
+    for label, cues in patterns[1]:
+        total = sum(weight for pattern, weight in cues if pattern.search(low))
         if total:
-            scores[label] = total
-    return scores
+            scores.append((label, total))
+    return tuple(scores)
+
+
+@lru_cache(maxsize=1)
+def _compiled_denial_cues() -> tuple[re.Pattern[str], list[tuple[str, list[tuple[re.Pattern[str], float]]]]]:
+    every = "|".join(f"(?:{p})" for cues in lexicon.DENIAL_CUES.values() for p, _ in cues)
+    per_label = [(label, [(re.compile(p), w) for p, w in cues])
+                 for label, cues in lexicon.DENIAL_CUES.items()]
+    return re.compile(every), per_label
 
 
 def find_reason(text: str, sentences: list[Sentence]) -> list[Candidate]:

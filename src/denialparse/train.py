@@ -28,6 +28,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from denialparse.entity_tags import (
+    predicted_entities,
+    reference_tags,
+    run_pipeline,
+    speed_up_tokenizer,
+)
 from denialparse.exceptions import MissingDependencyError, OutputError
 
 if TYPE_CHECKING:
@@ -138,6 +144,8 @@ def records_to_examples(nlp: Language, records: Iterable[dict[str, Any]]) -> lis
         missing = [m for m in missing if not any(m.start < e.end and e.start < m.end for e in ents)]
         ref = doc.copy()
         ref.set_ents(ents, missing=missing, default="outside")
+        for token, tag in zip(ref, reference_tags(ref), strict=True):
+            token.tag_ = tag
         ref.cats = {lab: float(lab == rec["denial_type"]) for lab in DENIAL_LABELS}
         ref_plan = nlp.make_doc(text)
         ref_plan.cats = {lab: float(lab == rec["plan_type"]) for lab in PLAN_LABELS}
@@ -199,15 +207,16 @@ def evaluate_pipeline(nlp: Language, records: Sequence[dict[str, Any]]) -> Train
     counts = {lab: [0, 0, 0] for lab in ENT_LABELS}  # tp, fp, fn
     right = {"textcat_denial": 0, "textcat_plan": 0}
     form_right: dict[str, list[int]] = {}
-    texts = [as_read(r["text"]) for r in records]
-    for rec, doc in zip(records, nlp.pipe(texts, batch_size=32), strict=True):
+    for rec in records:
+        # One doc at a time, as ``extract`` runs it: entities come from the tagger's scores.
+        doc, scores = run_pipeline(nlp, nlp.make_doc(as_read(rec["text"])))
         gold = set()
         for s, e, lab in rec["ents"]:
             sp = doc.char_span(s, e, alignment_mode="contract")
             if sp is not None:
                 gold.add((sp.start_char, sp.end_char, lab))
         missing = [(s, e) for s, e in rec.get("missing", [])]
-        pred = {(e.start_char, e.end_char, e.label_) for e in doc.ents
+        pred = {(e.start_char, e.end_char, e.label_) for e in predicted_entities(doc, scores)
                 if not any(s <= e.start_char < t for s, t in missing)}
         for lab in ENT_LABELS:
             g = {x for x in gold if x[2] == lab}
@@ -285,6 +294,7 @@ def train_pipeline(
     fix_random_seed(seed)
     config = load_config(config_path or _config_path())
     nlp = load_model_from_config(config, auto_fill=True, validate=True)
+    speed_up_tokenizer(nlp)
     pairs = records_to_examples(nlp, train_records)
     if not pairs:
         raise ValueError("no training records")
@@ -343,7 +353,8 @@ def _save(nlp: Language, out_dir: Path) -> None:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
         nlp.meta["name"] = "denialparse_pipeline"
-        nlp.meta["description"] = "denialparse: NER + denial-type and plan-type textcats"
+        nlp.meta["description"] = ("denialparse: entity tagger (BILUO tags, see denialparse.entity_tags) + "
+                                   "denial-type and plan-type textcats")
         nlp.to_disk(tmp)
         if out_dir.exists():
             for keep in ("README.md", "calibration.json", "metrics.json"):
@@ -454,34 +465,35 @@ def default_out_dir() -> Path:
 def run_training(
     out_dir: Path | None = None,
     *,
-    n_letters: int = 2600,
+    n_letters: int = 3000,
     ocr_share: float = 0.12,
-    seed: int = 2,
+    seed: int = 3,
     epochs: int = 6,
     work_dir: Path | None = None,
     max_seconds: float | None = None,
-    ocr_jobs: int = 1,
+    ocr_jobs: int | None = None,
 ) -> Path:
     """Generate a corpus, OCR a share of it, train, calibrate and save the pipeline.
 
     Args:
         out_dir: the pipeline directory to write; default ``models/denialparse-pipeline``.
-        n_letters: generated training letters (plus 15% more, other seed, held out as dev).
+        n_letters: generated training letters (plus 2/15 as many, other seed, held out as dev).
         ocr_share: fraction of letters also rendered as text PDF / scan / fax and read back
             with the project's OCR (OCR in the loop); 0 trains on generated text only.
         seed: random seed of the generator and the training.
         epochs: training epochs.
         work_dir: where the corpus goes (default ``models/corpus/seed<seed>``).
         max_seconds: wall-clock budget of the training loop.
-        ocr_jobs: processes for rendering and OCR.
+        ocr_jobs: processes for rendering and OCR (default: up to 2, one per core).
 
     Returns:
         The pipeline directory.
     """
     out_dir = out_dir or default_out_dir()
+    ocr_jobs = ocr_jobs or min(2, os.cpu_count() or 1)
     gen = _import_script("generate")
     work = work_dir or models_dir() / "corpus" / f"seed{seed}"
-    n_dev = max(4, n_letters * 15 // 100)
+    n_dev = max(4, n_letters * 2 // 15)
     gen.generate(work / "train", n_letters, seed, prefix="t")
     gen.generate(work / "dev", n_dev, seed + 10_000, prefix="d")
     train = read_records(work / "train" / "spans.jsonl")
@@ -513,9 +525,9 @@ def main(argv: list[str] | None = None) -> int:
 
     ap = argparse.ArgumentParser(description="train the denialparse pipeline")
     ap.add_argument("--out", type=Path, default=None)
-    ap.add_argument("--n", type=int, default=2600)
+    ap.add_argument("--n", type=int, default=3000)
     ap.add_argument("--ocr-share", type=float, default=0.12)
-    ap.add_argument("--seed", type=int, default=2)
+    ap.add_argument("--seed", type=int, default=3)
     ap.add_argument("--epochs", type=int, default=6)
     ap.add_argument("--max-seconds", type=float, default=None)
     ap.add_argument("--jobs", type=int, default=1)
