@@ -227,3 +227,17 @@ def test_plan_and_denial_cues_are_written_in_lower_case() -> None:
         for cues in table.values():
             for pattern, _ in cues:
                 assert not re.search(r"(?<!\\)[A-Z]", pattern), pattern
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("Policy Number: ZGP448120391", "ZGP448120391"),
+    ("Certificate No. 884120337", "884120337"),
+    ("CIN: AB12345C", "AB12345C"),
+    ("Medical Policy Number: MP-0123", None),  # a guideline, not the member
+    ("Clinical policy # 0456 applies", None),
+])
+def test_member_id_labels_of_commercial_and_medicaid_cards(line: str, expected: str | None) -> None:
+    from denialparse.rules import find_ids
+
+    found = {c.value for c in find_ids(line + "\n") if c.field == "member_id"}
+    assert found == ({expected} if expected else set())

@@ -39,10 +39,12 @@ def main(argv: list[str] | None = None) -> int:
     texts = [generate.make_letter(rng, f"b{i}").text for i in range(args.letters)]
     chars = sum(len(t) for t in texts) / len(texts)
     list(nlp.pipe(texts[:20]))  # warm up
-    t0 = time.perf_counter()
-    for _ in nlp.pipe(texts, batch_size=32):
-        pass
-    secs = time.perf_counter() - t0
+    secs = float("inf")
+    for _ in range(3):  # best of three: on a shared machine the slow passes measure the neighbours
+        t0 = time.perf_counter()
+        for _ in nlp.pipe(texts, batch_size=32):
+            pass
+        secs = min(secs, time.perf_counter() - t0)
     bench = {"size_mb": round(size / 1e6, 2), "load_s": round(load_s, 3),
              "letters_per_s": round(len(texts) / secs, 1), "mean_chars": round(chars),
              "pipes": nlp.pipe_names}

@@ -361,6 +361,11 @@ ID_LABELS: dict[str, str] = {
         r"medicare|identification|health plan|plan member|dod benefits|cardholder)\s*"
         r"(?:id|i\.d\.|[il1]d|identification|number|no\.?|#)(?:\s*(?:number|no\.?|#))?"
         r"|\bMBI\b|\bID\s*(?:number|no\.?|#)|member\s*#|(?:medical|health)\s+record\s+(?:number|no\.?|#)"
+        # Commercial cards print "Policy Number" or "Certificate No." for the member's ID; a
+        # clinical/medical/coverage/payment policy number is a guideline, not the member.
+        r"|(?<!medical )(?<!clinical )(?<!coverage )(?<!payment )(?<!drug )(?<!reimbursement )"
+        r"\bpolicy\s*(?:id|number|no\.?|#)|\bcertificate\s*(?:id|number|no\.?|#)"
+        r"|(?:alternate|unique)\s+(?:member\s+)?id|\bCIN\b|\bHICN\b"
     ),
     "claim_id": (
         r"(?:claim|reference|ref\.?|case|authori[sz]ation|auth\.?|request|appeal|tracking|"
