@@ -241,3 +241,15 @@ def test_member_id_labels_of_commercial_and_medicaid_cards(line: str, expected: 
 
     found = {c.value for c in find_ids(line + "\n") if c.field == "member_id"}
     assert found == ({expected} if expected else set())
+
+
+def test_a_few_words_with_no_denial_wording_get_no_denial_type() -> None:
+    """The classifier's guess on "garbage" is not a denial type (we never invent)."""
+    from denialparse.extract import extract, load_pipeline
+    from denialparse.types import LetterText, PageText, TextSource
+
+    letter = LetterText(source=TextSource.PLAIN,
+                        pages=[PageText(number=1, source=TextSource.PLAIN, text="garbage")])
+    result = extract(letter, load_pipeline(None))
+    assert result.denial_type is None
+    assert "denial_type" in result.needs_review

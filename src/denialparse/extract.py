@@ -57,6 +57,8 @@ NER_FIELDS: dict[str, str] = {
 }
 NER_CONFIDENCE = 0.85  # when the model ships no calibration
 REAL_WORLD_DISCOUNT = 0.85
+MIN_WORDS_TO_CLASSIFY = 20
+MODEL_ONLY_DENIAL_CAP = 0.6  # under the default review threshold (0.7)
 AGREEMENT_BONUS = 0.06  # small: agreement must not lift a reference number over a claim number
 # Fields a physician's appeal can't do without: missing ones are flagged for review.
 REVIEW_WHEN_MISSING: tuple[str, ...] = (
@@ -405,14 +407,21 @@ def _denial_type(doc: Doc, pages: _PageMap, calibration: dict[str, Any]) -> Deni
     model = _model_probs(doc, set(DENIAL_LABELS), calibration, "textcat_denial")
     if strength == 0 and not model:
         return None
+    if strength == 0 and sum(not t.is_space and not t.is_punct for t in doc) < MIN_WORDS_TO_CLASSIFY:
+        return None  # a few words with no denial wording: the classifier would only guess
     rule_probs = rule_scores.probabilities(DENIAL_LABELS, baseline="other")
     probs = blend(rule_probs, model, strength)
     scores = {label: round(probs.get(label, 0.0), 4) for label in DENIAL_LABELS}
     label = max(scores, key=lambda k: scores[k])
     spans = rule_scores.evidence.get(label, [])[:3]
+    confidence = scores[label]
+    if strength == 0:
+        # No denial wording the rules know: the model may still be right (indirect wording),
+        # but a person should look.
+        confidence = min(confidence, MODEL_ONLY_DENIAL_CAP)
     return DenialTypeResult(
         label=DenialType(label),
-        confidence=scores[label],
+        confidence=confidence,
         scores=scores,
         evidence=[pages.evidence(s, e) for s, e in spans],
     )
