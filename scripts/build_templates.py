@@ -154,6 +154,17 @@ def bullets(doc: DocxDocument, items: Sequence[str]) -> None:
         p.paragraph_format.keep_together = True
 
 
+def grounds(doc: DocxDocument, items: Sequence[str]) -> None:
+    """Alternative grounds for the physician to keep or delete, as a bulleted list."""
+    para(
+        doc,
+        "[Keep the grounds that apply and delete the others.]",
+        space_after=3,
+        keep_with_next=True,
+    )
+    bullets(doc, items)
+
+
 def _set_cell_margins(table: Table, twips: int = 80) -> None:
     tbl_pr = table._tbl.tblPr
     mar = OxmlElement("w:tblCellMar")
@@ -508,13 +519,7 @@ def step_therapy(doc: DocxDocument) -> None:
         [1.7, 1.4, 1.5, 1.9],
     )
     para(doc, "An exception to the step-therapy requirement is warranted because:")
-    para(
-        doc,
-        "[Keep the grounds that apply and delete the others.]",
-        space_after=3,
-        keep_with_next=True,
-    )
-    bullets(
+    grounds(
         doc,
         [
             "[the required drug is contraindicated, or likely to cause an adverse reaction or "
@@ -597,13 +602,7 @@ def prior_auth(doc: DocxDocument) -> None:
         "The claim for {{ claim.therapy }} on {{ claim.service_date }} was denied for lack of "
         "prior authorization. It should be paid because:",
     )
-    para(
-        doc,
-        "[Keep the grounds that apply and delete the others.]",
-        space_after=3,
-        keep_with_next=True,
-    )
-    bullets(
+    grounds(
         doc,
         [
             "[Authorization was obtained: number, dates and units approved; the service billed "
@@ -718,13 +717,7 @@ def out_of_network(doc: DocxDocument) -> None:
         "The plan denied {{ claim.therapy }} because it was provided out of network or without "
         "a referral. It should be covered at the in-network level because:",
     )
-    para(
-        doc,
-        "[Keep the grounds that apply and delete the others.]",
-        space_after=3,
-        keep_with_next=True,
-    )
-    bullets(
+    grounds(
         doc,
         [
             "[No adequate in-network provider: the in-network providers contacted, dates, and "
@@ -864,13 +857,7 @@ def timely_filing(doc: DocxDocument) -> None:
         "The claim for {{ claim.therapy }} on {{ claim.service_date }} was denied as filed "
         "late. It was filed on time, or the delay was not the practice's doing:",
     )
-    para(
-        doc,
-        "[Keep the grounds that apply and delete the others.]",
-        space_after=3,
-        keep_with_next=True,
-    )
-    bullets(
+    grounds(
         doc,
         [
             "[Original submission on (date), accepted by (clearinghouse) on (date) and "

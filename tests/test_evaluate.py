@@ -205,6 +205,10 @@ def test_evaluate_tiny_corpus_rules_only(tmp_path: Path) -> None:
     assert "failed: c3: letter file not found" in text
     dumped = report.to_json_dict()
     assert dumped["fields"]["member_id"] == {"right": 2, "scored": 2, "accuracy": 1.0}
+    a1 = next(x for x in dumped["per_letter"] if x["id"] == "a1")
+    assert a1["predicted"]["member_id"] == "W123456789"
+    assert 0.5 < a1["confidence"]["member_id"] <= 1.0
+    assert set(a1["confidence"]) == set(a1["predicted"])
     json.dumps(dumped)  # JSON-able
 
 

@@ -105,7 +105,7 @@ class Builder:
         if s[:1].islower():
             s = s[0].upper() + s[1:]
         if wrap:
-            s = wrap_same_length(s, wrap)
+            s = N.wrap_same_length(s, wrap)
         self.t(s)
         for a, b, lab in spans:
             if lab == "MISSING":
@@ -117,23 +117,6 @@ class Builder:
     @property
     def text(self) -> str:
         return "".join(self.parts)
-
-
-def wrap_same_length(s: str, width: int) -> str:
-    """Word-wrap by turning spaces into newlines (offsets stay valid)."""
-    chars = list(s)
-    line_start = 0
-    last_space = -1
-    for i, ch in enumerate(chars):
-        if ch == "\n":
-            line_start, last_space = i + 1, -1
-            continue
-        if ch == " ":
-            last_space = i
-        if i - line_start >= width and last_space > line_start:
-            chars[last_space] = "\n"
-            line_start, last_space = last_space + 1, -1
-    return "".join(chars)
 
 
 # ------------------------------------------------------------------------------------------
@@ -1080,7 +1063,7 @@ def taglines(b: Builder, c: Ctx) -> None:
             "Civil Rights Coordinator, or a civil rights complaint with the U.S. Department of "
             "Health and Human Services, Office for Civil Rights, at 1-800-368-1019.").nl(2)
     for ln in lines[: rng.randint(3, len(lines))]:
-        b.t(wrap_same_length(ln, c.wrap) if c.wrap else ln).nl()
+        b.t(N.wrap_same_length(ln, c.wrap) if c.wrap else ln).nl()
     b.nl()
 
 

@@ -173,19 +173,24 @@ def apply(rng: random.Random, text: str, ents: list[tuple[int, int, str]],
     # hard line wrapping at 60-95 characters (spaces become newlines: offsets stay)
     if rng.random() < 0.35 * level:
         width = rng.randint(60, 95)
-        chars = list(new)
-        line_start, last_space = 0, -1
-        for k, ch in enumerate(chars):
-            if ch in "\n\f":
-                line_start, last_space = k + 1, -1
-                continue
-            if ch == " ":
-                last_space = k
-            if k - line_start >= width and last_space > line_start:
-                chars[last_space] = "\n"
-                line_start, last_space = last_space + 1, -1
-        new = "".join(chars)
+        new = wrap_same_length(new, width)
     return new, new_ents, new_missing, new_reason
+
+
+def wrap_same_length(s: str, width: int) -> str:
+    """Word-wrap by turning spaces into newlines, so every offset stays valid."""
+    chars = list(s)
+    line_start, last_space = 0, -1
+    for i, ch in enumerate(chars):
+        if ch in "\n\f":
+            line_start, last_space = i + 1, -1
+            continue
+        if ch == " ":
+            last_space = i
+        if i - line_start >= width and last_space > line_start:
+            chars[last_space] = "\n"
+            line_start, last_space = last_space + 1, -1
+    return "".join(chars)
 
 
 def _selftest() -> None:  # pragma: no cover - quick manual check

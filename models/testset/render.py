@@ -16,24 +16,18 @@ so the output is deterministic.
 
 from __future__ import annotations
 
-import argparse
-import logging
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1] / "scripts"))
 
-import letterforms  # noqa: E402 - path set up above
+from testset_render import RenderPlan, main  # noqa: E402 - path set up above
 
-log = logging.getLogger("testset.render")
-
-FORMS = ("pdf", "scan", "fax")
 FONTS = ("Helvetica", "Times-Roman", "Helvetica", "Courier")
 # Portal notices, CMS forms and fax cover sheets have no letterhead block to set apart.
-NO_LETTERHEAD = {"h03", "h06", "h11", "h13", "h31", "h32"}
+NO_LETTERHEAD = frozenset({"h03", "h06", "h11", "h13", "h31", "h32"})
+SEED_BASE = 1000
 
 
 def scan_options(i: int) -> dict[str, object]:
@@ -48,61 +42,13 @@ def scan_options(i: int) -> dict[str, object]:
     }
 
 
-def render_one(i: int, txt: Path, out_root: Path, forms: tuple[str, ...]) -> None:
-    """Render one letter into the requested forms."""
-    letter_id = txt.stem
-    text = txt.read_text(encoding="utf-8")
-    if letter_id in NO_LETTERHEAD:
-        letterhead, body = None, text
-    else:
-        letterhead, body = letterforms.split_letterhead(text)
-    seed = 1000 + i
-    with tempfile.TemporaryDirectory(prefix="testset-") as tmp:
-        pdf = letterforms.render_text_pdf(
-            body, Path(tmp) / f"{letter_id}.pdf", letterhead=letterhead,
-            font=FONTS[i % len(FONTS)], seed=seed,
-        )
-        if "pdf" in forms:
-            dest = out_root / "pdf" / f"{letter_id}.pdf"
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(pdf, dest)
-        if "scan" in forms:
-            letterforms.render_scan_pdf(
-                pdf, out_root / "scan" / f"{letter_id}.pdf", seed=seed, **scan_options(i)
-            )
-        if "fax" in forms:
-            letterforms.render_fax_tiff(
-                pdf, out_root / "fax" / f"{letter_id}.tif", fine=(i % 4 != 2), seed=seed,
-            )
+def fax_fine(i: int) -> bool:
+    """Fine (204x196) or standard (204x98) resolution for the i-th letter's fax."""
+    return i % 4 != 2
 
 
-def copy_labels(out_root: Path, forms: tuple[str, ...]) -> None:
-    """Put the labels next to every form's letters (atomically)."""
-    for form in forms:
-        dest = out_root / form / "labels.jsonl"
-        tmp = dest.with_name(".labels.jsonl.tmp")
-        shutil.copyfile(HERE / "labels.jsonl", tmp)
-        tmp.replace(dest)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Render the test set; return 0."""
-    parser = argparse.ArgumentParser(description="Render models/testset into pdf/scan/fax forms.")
-    parser.add_argument("--forms", nargs="+", choices=FORMS, default=list(FORMS))
-    parser.add_argument("--out", type=Path, default=HERE / "forms")
-    parser.add_argument("ids", nargs="*", help="letter ids (default: all)")
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
-    letters = sorted(HERE.glob("*.txt"))
-    forms = tuple(args.forms)
-    for i, txt in enumerate(letters):
-        if args.ids and txt.stem not in args.ids:
-            continue
-        render_one(i, txt, args.out, forms)
-        log.info("rendered %s", txt.stem)
-    copy_labels(args.out, forms)
-    return 0
-
+PLAN = RenderPlan(root=HERE, fonts=FONTS, no_letterhead=NO_LETTERHEAD, seed_base=SEED_BASE,
+                  scan_options=scan_options, fax_fine=fax_fine)
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(PLAN))

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from denialparse.exceptions import DenialParseError, InputFileError
+from denialparse.types import FIELD_NAMES
 
 if TYPE_CHECKING:
     from denialparse.options import Options
@@ -46,21 +47,9 @@ __all__ = [
     "token_overlap",
 ]
 
-# Scored fields, in report order. The last two are optional label keys (not in the contract's
-# example, scored only when a corpus labels them).
-FIELDS: tuple[str, ...] = (
-    "denial_type",
-    "plan_type",
-    "payer",
-    "therapy",
-    "denial_reason",
-    "letter_date",
-    "service_date",
-    "member_id",
-    "claim_id",
-    "patient_name",
-    "provider_name",
-)
+# Scored fields, in report order: the denial type, then the contract's fields (the last two,
+# patient and provider, are optional label keys, scored only when a corpus labels them).
+FIELDS: tuple[str, ...] = ("denial_type", *FIELD_NAMES)
 LETTER_SUFFIXES: tuple[str, ...] = (".pdf", ".tif", ".tiff", ".png", ".jpg", ".jpeg", ".txt")
 FUZZY_THRESHOLD = 0.5
 
@@ -283,24 +272,20 @@ def find_letter(corpus: Path, letter_id: str) -> Path | None:
     return None
 
 
-def _predicted(result: LetterResult) -> dict[str, str | None]:
-    out: dict[str, str | None] = {
-        "denial_type": result.denial_type.label.value if result.denial_type else None
-    }
+def _predicted(result: LetterResult) -> tuple[dict[str, str | None], dict[str, float | None]]:
+    """Per scored field: the value the pipeline gave, and its confidence."""
+    values: dict[str, str | None] = {}
+    confidences: dict[str, float | None] = {}
+    if result.denial_type:
+        values["denial_type"] = result.denial_type.label.value
+        confidences["denial_type"] = result.denial_type.confidence
+    else:
+        values["denial_type"] = confidences["denial_type"] = None
     for name in FIELDS[1:]:
         fv = getattr(result.fields, name)
-        out[name] = fv.value if fv else None
-    return out
-
-
-def _confidence(result: LetterResult) -> dict[str, float | None]:
-    out: dict[str, float | None] = {
-        "denial_type": result.denial_type.confidence if result.denial_type else None
-    }
-    for name in FIELDS[1:]:
-        fv = getattr(result.fields, name)
-        out[name] = fv.confidence if fv else None
-    return out
+        values[name] = fv.value if fv else None
+        confidences[name] = fv.confidence if fv else None
+    return values, confidences
 
 
 def evaluate_corpus(corpus: Path, *, options: Options | None = None) -> EvaluationReport:
@@ -344,10 +329,10 @@ def evaluate_corpus(corpus: Path, *, options: Options | None = None) -> Evaluati
             if ok is not None:
                 scores[name].scored += 1
                 scores[name].right += int(ok)
+        predicted, confidence = _predicted(result) if result else ({}, {})
         letters.append(LetterOutcome(
             id=str(label["id"]), path=str(path) if path else None, verdicts=verdicts,
-            predicted=_predicted(result) if result else {}, error=error,
-            confidence=_confidence(result) if result else {},
+            predicted=predicted, error=error, confidence=confidence,
         ))
         log.info("scored letter %s", label["id"])
     model = options.model_path or "bundled"

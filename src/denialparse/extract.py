@@ -225,8 +225,6 @@ def _model_candidates(doc: Doc, calibration: dict[str, Any],
     """
     precision: dict[str, float] = calibration.get("ner_precision", {})
     out: list[Candidate] = []
-    from spacy.tokens import Span
-
     from denialparse.entity_tags import predicted_entities
 
     for ent in predicted_entities(doc, tag_scores):
@@ -251,7 +249,7 @@ def _model_candidates(doc: Doc, calibration: dict[str, Any],
                 continue  # a patient is a person: "Brazos Valley Fabrication, Inc." is not one
             value = clean_name(raw) or value  # "ROSALIND T. HARGROVE" -> "Rosalind T. Hargrove"
         if value:
-            span_prob = ent._.dp_prob if Span.has_extension("dp_prob") else None
+            span_prob = getattr(ent._, "dp_prob", None)  # None for a transition NER's span
             conf = REAL_WORLD_DISCOUNT * precision.get(ent.label_, NER_CONFIDENCE)
             conf = round(conf * (span_prob if span_prob is not None else 1.0), 3)
             out.append(Candidate(field, value, raw, ent.start_char, ent.end_char, conf, "model"))
