@@ -207,9 +207,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows: list[tuple[str, str, str, str]] = []
 
     # (a) scanned PDF, alternating so load changes hit both sides alike.
-    from denialparse.ingest import load_document
+    from denialparse.reading.ingest import load_document
     from denialparse.options import Options
-    from denialparse.text import read_text
+    from denialparse.reading.text import read_text
 
     ours: list[tuple[float, float]] = []
     shell: list[tuple[float, float]] = []

@@ -123,8 +123,8 @@ def cold_render(out_dir: Path) -> float:
     code = (
         "import sys, time; t = time.perf_counter(); sys.path.insert(0, {bench!r});"
         "import bench_render as b; from pathlib import Path;"
-        "from denialparse.render import render_appeal;"
-        "from denialparse.profile import load_profile;"
+        "from denialparse.appeal.render import render_appeal;"
+        "from denialparse.appeal.profile import load_profile;"
         "render_appeal(b._result(), Path({out!r}), profile=load_profile(b.PROFILE));"
         "print(time.perf_counter() - t)"
     ).format(bench=str(Path(__file__).parent), out=str(out_dir / "cold.docx"))
@@ -138,8 +138,8 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
 
-    from denialparse.profile import load_profile
-    from denialparse.render import render_appeal
+    from denialparse.appeal.profile import load_profile
+    from denialparse.appeal.render import render_appeal
     from denialparse.types import DenialType
 
     profile = load_profile(PROFILE)

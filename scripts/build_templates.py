@@ -981,7 +981,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Write ``base.docx`` and one argument template per denial type."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--out", type=Path, default=Path(__file__).resolve().parents[1] / "templates"
+        "--out", type=Path, default=Path(__file__).resolve().parents[1] / "src" / "denialparse" / "appeal" / "templates"
     )
     args = parser.parse_args(argv)
     out: Path = args.out

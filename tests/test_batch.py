@@ -1,4 +1,4 @@
-"""Tests of the mailroom batch (``denialparse.batch``).
+"""Tests of the mailroom batch (``denialparse.batch.engine``).
 
 Most tests drive the batch machinery with ``FakeProcessor``: a deterministic stand-in for the
 pipeline that reads tiny ``key: value`` "letters" (so a test can ask for a slow letter, a crash,
@@ -27,8 +27,8 @@ from typing import Any
 
 import pytest
 
-from denialparse import batch
-from denialparse.batch import (
+from denialparse.batch import engine as batch
+from denialparse.batch.engine import (
     MANIFEST_FIELDS,
     BatchSummary,
     LetterOutcome,
@@ -36,6 +36,7 @@ from denialparse.batch import (
     run_batch,
     summary_table,
 )
+from denialparse.files import atomic_write_bytes
 from denialparse.exceptions import (
     DenialParseError,
     InputFileError,
@@ -156,7 +157,7 @@ class FakeProcessor:
         with zipfile.ZipFile(buf, "w") as zf:
             info = zipfile.ZipInfo("word/document.xml", date_time=(2026, 1, 1, 0, 0, 0))
             zf.writestr(info, f"appeal for {result.source.sha256}")
-        batch.atomic_write_bytes(out_path, buf.getvalue())
+        atomic_write_bytes(out_path, buf.getvalue())
         return result.model_copy(update={"appeal": AppealInfo(path=str(out_path), template="x")})
 
     def failed(self, path: Path, error: DenialParseError) -> LetterResult:
@@ -619,7 +620,7 @@ DRIVER = textwrap.dedent(
     from pathlib import Path
     sys.path.insert(0, {tests!r})
     from test_batch import FakeProcessor, SlowApiProcessor
-    from denialparse.batch import run_batch, summary_table
+    from denialparse.batch.engine import run_batch, summary_table
 
     if __name__ == "__main__":  # worker processes import this module again
         args = json.loads(sys.argv[1])

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from denialparse.deadlines import (
+from denialparse.deadlines.compute import (
     LETTER_RULE,
     add_business_days,
     add_months,
@@ -406,7 +406,7 @@ def test_deadlines_are_sorted_soonest_first_none_last() -> None:
 
 
 def _doc() -> dict[str, Any]:
-    text = resources.files("denialparse").joinpath("data", "deadline_rules.toml").read_text()
+    text = resources.files("denialparse.deadlines").joinpath("data", "deadline_rules.toml").read_text()
     return tomllib.loads(text)
 
 
@@ -459,7 +459,7 @@ def test_a_gap_between_rule_versions_is_said_not_guessed(monkeypatch: pytest.Mon
         if entry["plan_type"] == "medicare_advantage" and entry["kind"] == "reconsideration":
             entry.setdefault("effective_from", date(2020, 1, 1))
     book = parse_rules(doc)
-    monkeypatch.setattr("denialparse.deadlines.load_rules", lambda: book)
+    monkeypatch.setattr("denialparse.deadlines.compute.load_rules", lambda: book)
     rows = compute_deadlines(fields("medicare_advantage", "2019-06-01"))
     assert rows[0].kind == "appeal" and rows[0].due is None and rows[0].needs_review
     assert "No rule" in rows[0].basis

@@ -10,7 +10,7 @@ import pytest
 
 spacy = pytest.importorskip("spacy")
 
-from denialparse.entity_tags import decode, reference_tags, speed_up_tokenizer  # noqa: E402
+from denialparse.understanding.entity_tags import decode, reference_tags, speed_up_tokenizer  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "models" / "scripts"))
 
@@ -76,7 +76,7 @@ def test_faster_tokenizer_gives_the_same_tokens() -> None:
 def test_viterbi_returns_a_valid_sequence_and_keeps_one_label_per_span() -> None:
     import numpy
 
-    from denialparse.entity_tags import TagScores, viterbi
+    from denialparse.understanding.entity_tags import TagScores, viterbi
 
     labels = ("O", "B-LETTER_DATE", "I-LETTER_DATE", "L-LETTER_DATE", "U-LETTER_DATE",
               "B-SERVICE_DATE", "I-SERVICE_DATE", "L-SERVICE_DATE", "U-SERVICE_DATE")
@@ -101,7 +101,7 @@ def test_viterbi_returns_a_valid_sequence_and_keeps_one_label_per_span() -> None
 def test_viterbi_never_starts_or_ends_inside_an_entity() -> None:
     import numpy
 
-    from denialparse.entity_tags import viterbi
+    from denialparse.understanding.entity_tags import viterbi
 
     labels = ("O", "B-PAYER", "I-PAYER", "L-PAYER", "U-PAYER")
     probs = numpy.array([[0.1, 0.1, 0.6, 0.1, 0.1], [0.1, 0.6, 0.1, 0.1, 0.1]])

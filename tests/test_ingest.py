@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from denialparse import ingest, ocr
+from denialparse.reading import ingest
+from denialparse.reading import ocr
 from denialparse.exceptions import (
     EncryptedPdfError,
     ExitCode,
@@ -23,9 +24,9 @@ from denialparse.exceptions import (
     UnreadableLetterError,
     UnsupportedFileError,
 )
-from denialparse.ingest import load_document
+from denialparse.reading.ingest import load_document
 from denialparse.options import OcrMode, Options
-from denialparse.text import read_text
+from denialparse.reading.text import read_text
 from denialparse.types import TextSource
 
 LETTER_LINES = [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from denialparse.layout import merge_side_by_side
+from denialparse.reading.layout import merge_side_by_side
 from denialparse.types import PageText, TextSource, Word
 
 

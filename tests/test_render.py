@@ -17,9 +17,9 @@ from docx import Document
 from docx.enum.text import WD_COLOR_INDEX
 from lxml import etree
 
-from denialparse import render
+from denialparse.appeal import render
 from denialparse.exceptions import OutputError, ProfileError, TemplateError
-from denialparse.profile import PracticeProfile, load_profile, npi_is_valid
+from denialparse.appeal.profile import PracticeProfile, load_profile, npi_is_valid
 from denialparse.types import (
     Deadline,
     DenialType,
@@ -37,6 +37,7 @@ from denialparse.types import (
 )
 
 REPO = Path(__file__).resolve().parents[1]
+TEMPLATES = REPO / "src" / "denialparse" / "appeal" / "templates"
 SAMPLE_PROFILE = REPO / "samples" / "profile.toml"
 TODAY = dt.date(2026, 3, 20)
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -725,18 +726,14 @@ def test_practice_folder_overrides_ours_file_by_file(tmp_path: Path) -> None:
     assert "CIMT ARGUMENT" in doc_text(doc)
 
 
-def test_wheel_install_uses_the_bundled_templates(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import denialparse
+def test_templates_are_package_data() -> None:
+    """The templates live inside the package (found with importlib.resources, as in a wheel)."""
+    from importlib import resources
 
-    bundled = tmp_path / "site-packages" / "denialparse" / "_templates"
-    shutil.copytree(REPO / "templates", bundled)
-    monkeypatch.setattr(denialparse, "__file__", str(bundled.parent / "__init__.py"))
-    assert render.template_dirs() == [bundled]
-    assert render.template_dirs(tmp_path)[0] == tmp_path
-    _, name = render.render_document(make_result("step_therapy"), today=TODAY)
-    assert name == "step_therapy"
+    packaged = Path(str(resources.files("denialparse.appeal").joinpath("templates")))
+    assert render.template_dirs() == [packaged]
+    assert (packaged / "base.docx").is_file()
+    assert render.template_dirs(Path("/practice"))[0] == Path("/practice")
 
 
 def test_label_without_template_falls_back_to_general(
@@ -745,7 +742,7 @@ def test_label_without_template_falls_back_to_general(
     ours = tmp_path / "ours"
     ours.mkdir()
     for name in ("base.docx", "other.docx"):
-        shutil.copy(REPO / "templates" / name, ours / name)
+        shutil.copy(TEMPLATES / name, ours / name)
     monkeypatch.setattr(render, "_our_template_dir", lambda: ours)
     _, name = render.render_document(make_result("step_therapy"), today=TODAY)
     assert name == "other"
@@ -785,7 +782,7 @@ def test_missing_base_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 
 def test_our_argument_templates_share_the_base_styles() -> None:
     """They are spliced into base.docx without docxcompose's merge (most of the render time)."""
-    templates = REPO / "templates"
+    templates = TEMPLATES
     for name in render.available_templates():
         assert render._same_styles(templates / f"{name}.docx", templates / "base.docx"), name
 
@@ -798,7 +795,7 @@ def test_committed_templates_match_the_build_script(tmp_path: Path) -> None:
     """templates/*.docx are what scripts/build_templates.py produces (same text and tags)."""
     _build_templates(tmp_path)
     for built in sorted(tmp_path.glob("*.docx")):
-        committed = REPO / "templates" / built.name
+        committed = TEMPLATES / built.name
         assert committed.is_file(), f"{built.name} not committed"
         ours, theirs = Document(str(built)), Document(str(committed))
         assert doc_text(ours) == doc_text(theirs), built.name

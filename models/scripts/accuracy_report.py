@@ -11,7 +11,7 @@ forms: the ``.txt`` sources, and the rendered text PDFs, scans and faxes under `
 never which letter failed on what, so that reading the report does not tune on it. Each form
 is scored twice with ``denialparse.evaluate.evaluate_corpus``: rules only (``Options(model_path="none")``) and the
 trained pipeline in ``models/denialparse-pipeline``. OCR is the slow part, so each letter's text
-is read once and reused for both runs (``denialparse.text.read_text`` is memoised per file hash
+is read once and reused for both runs (``denialparse.reading.text.read_text`` is memoised per file hash
 for the duration of this script). Also written: ``models/accuracy.json``, keyed by set, with
 every verdict for set A and only the per-field aggregates for the blind set B.
 """
@@ -59,7 +59,7 @@ def _memoise_read_text(cache_dir: Path | None) -> None:
     With ``cache_dir`` the texts also persist between runs of this script (keyed by the file's
     sha256), so re-scoring a new model does not pay the OCR again.
     """
-    from denialparse import text
+    from denialparse.reading import text
     from denialparse.types import LetterText
 
     if getattr(text.read_text, "memoised", False):

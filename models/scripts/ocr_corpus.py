@@ -3,7 +3,7 @@ project's own ingest + text stages, and carry the labels over onto the text real
 
 For each selected letter of a generated corpus (``spans.jsonl``), one form is rendered with
 ``scripts/letterforms.py`` (the same module the samples and the hand-written test set use), read
-with ``denialparse.ingest.load_document`` + ``denialparse.text.read_text`` (text layer for the
+with ``denialparse.reading.ingest.load_document`` + ``denialparse.reading.text.read_text`` (text layer for the
 PDF, tesseract for scans and faxes), and every entity is moved onto the new text by a character
 alignment (``difflib.SequenceMatcher``). An entity whose aligned text differs too much from the
 original is kept as *missing* annotation (neither taught as an entity nor as "outside"), so OCR
@@ -106,9 +106,9 @@ def _render_and_read(args: tuple[dict[str, Any], str, int]) -> dict[str, Any] | 
     import letterforms
 
     from denialparse.exceptions import DenialParseError
-    from denialparse.ingest import load_document
+    from denialparse.reading.ingest import load_document
     from denialparse.options import Options
-    from denialparse.text import read_text
+    from denialparse.reading.text import read_text
 
     rec, form, seed = args
     rng = random.Random(seed)

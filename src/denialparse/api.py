@@ -54,7 +54,9 @@ def process_letter_with_text(
     path: Path | str, *, options: Options | None = None, nlp: Language | None = None
 ) -> tuple[LetterResult, LetterText]:
     """Like ``process_letter``, also returning the page texts (for evaluation and debugging)."""
-    from denialparse import deadlines, extract, ingest, text
+    from denialparse.deadlines import compute as deadlines
+    from denialparse.reading import ingest, text
+    from denialparse.understanding import extract
 
     options = options or Options()
     document = ingest.load_document(Path(path), options)
@@ -120,8 +122,8 @@ def write_appeal(
         TemplateError: the template is missing or broken.
         OutputError: the DOCX can't be written.
     """
-    from denialparse import render
-    from denialparse.profile import load_profile
+    from denialparse.appeal import render
+    from denialparse.appeal.profile import load_profile
 
     profile = load_profile(profile_path) if profile_path else None
     info: AppealInfo = render.render_appeal(

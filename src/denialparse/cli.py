@@ -205,12 +205,12 @@ def batch(
     model: str | None,
 ) -> None:
     """Every letter under IN_DIR: results, appeals and a manifest sorted by deadline in OUT_DIR."""
-    from denialparse.batch import run_batch, summary_table
+    from denialparse.batch.engine import run_batch, summary_table
 
     root = click.get_current_context().find_root().obj or {}
     if not root.get("quiet") and not root.get("verbose"):
         # The mailroom runs this from cron: its progress lines are the log, show them.
-        logging.getLogger("denialparse.batch").setLevel(logging.INFO)
+        logging.getLogger("denialparse.batch.engine").setLevel(logging.INFO)
     summary = run_batch(
         in_dir,
         out_dir,

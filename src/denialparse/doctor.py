@@ -10,7 +10,7 @@ Check = Callable[[], str]
 
 
 def _tesseract() -> str:
-    from denialparse.ocr import tesseract_status
+    from denialparse.reading.ocr import tesseract_status
 
     status = tesseract_status("eng")
     osd = "with" if status.get("osd") else "WITHOUT (orientation detection off: apt-get install tesseract-ocr-osd)"
@@ -18,7 +18,7 @@ def _tesseract() -> str:
 
 
 def _model() -> str:
-    from denialparse.extract import bundled_model_path, load_pipeline
+    from denialparse.understanding.extract import bundled_model_path, load_pipeline
 
     nlp = load_pipeline(None)
     path = bundled_model_path()
@@ -27,8 +27,8 @@ def _model() -> str:
 
 
 def _templates() -> str:
+    from denialparse.appeal.render import check_templates, template_dirs
     from denialparse.exceptions import TemplateError
-    from denialparse.render import check_templates, template_dirs
 
     problems = check_templates()
     if problems:

@@ -133,7 +133,7 @@ def _norm_name(s: str) -> str:
 
 def _aliases() -> dict[str, set[str]]:
     """Canonical brand (normalised) -> its normalised aliases, from the payer lexicon."""
-    from denialparse import lexicon
+    from denialparse.understanding import lexicon
 
     table: dict[str, set[str]] = {}
     for canonical, aliases in lexicon.PAYER_ALIASES.items():

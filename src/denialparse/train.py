@@ -28,13 +28,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from denialparse.entity_tags import (
+from denialparse.exceptions import MissingDependencyError, OutputError
+from denialparse.files import atomic_write_text
+from denialparse.understanding.entity_tags import (
     predicted_entities,
     reference_tags,
     run_pipeline,
     speed_up_tokenizer,
 )
-from denialparse.exceptions import MissingDependencyError, OutputError
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -353,7 +354,7 @@ def _save(nlp: Language, out_dir: Path) -> None:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
         nlp.meta["name"] = "denialparse_pipeline"
-        nlp.meta["description"] = ("denialparse: entity tagger (BILUO tags, see denialparse.entity_tags) + "
+        nlp.meta["description"] = ("denialparse: entity tagger (BILUO tags, see denialparse.understanding.entity_tags) + "
                                    "denial-type and plan-type textcats")
         nlp.to_disk(tmp)
         if out_dir.exists():
@@ -512,11 +513,7 @@ def run_training(
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, indent=2, sort_keys=True)
-        fh.write("\n")
-    os.replace(tmp, path)
+    atomic_write_text(path, json.dumps(data, indent=2, sort_keys=True) + "\n")
 
 
 def main(argv: list[str] | None = None) -> int:

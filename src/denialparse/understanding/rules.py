@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from denialparse import lexicon
+from denialparse.understanding import lexicon
 
 
 @dataclass(frozen=True)

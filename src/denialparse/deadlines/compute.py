@@ -255,7 +255,7 @@ def load_rules() -> RuleBook:
     Raises:
         MissingDependencyError: the file is missing or malformed.
     """
-    resource = resources.files("denialparse").joinpath(*RULES_RESOURCE)
+    resource = resources.files("denialparse.deadlines").joinpath(*RULES_RESOURCE)
     try:
         doc = tomllib.loads(resource.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as e:

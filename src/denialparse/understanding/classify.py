@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from denialparse import lexicon
-from denialparse.rules import BOILERPLATE, REASON_MARKERS, Sentence, score_denial_cues
 from denialparse.types import DenialType, PlanType
+from denialparse.understanding import lexicon
+from denialparse.understanding.rules import BOILERPLATE, REASON_MARKERS, Sentence, score_denial_cues
 
 DENIAL_LABELS: tuple[str, ...] = tuple(t.value for t in DenialType)
 PLAN_LABELS: tuple[str, ...] = tuple(t.value for t in PlanType if t is not PlanType.UNKNOWN)

@@ -51,6 +51,7 @@ from denialparse.exceptions import (
     MissingDependencyError,
     OutputError,
 )
+from denialparse.files import TMP_SUFFIX, atomic_write_text
 from denialparse.options import Options
 from denialparse.types import AppealInfo, Fields, LetterResult, SourceInfo, StageError, Status
 
@@ -70,7 +71,6 @@ APPEAL_NAME = "appeal.docx"
 JOURNAL_VERSION = 1
 # Our temporary files: hidden and with this suffix, so the walk skips them and the next run can
 # tell them from anything else.
-TMP_SUFFIX = ".dptmp"
 # Top-level names in OUT_DIR that a letter folder must not take.
 RESERVED_NAMES = frozenset({MANIFEST_CSV, MANIFEST_JSONL, STATE_DIR})
 # Partial downloads and office lock files: never letters, and still being written.
@@ -143,7 +143,7 @@ class ApiProcessor:
 
     def warm_up(self, options: Options) -> None:
         """Load the pipeline now (cached per process), so the first letter doesn't pay for it."""
-        from denialparse import extract
+        from denialparse.understanding import extract
 
         try:
             extract.load_pipeline(options.model_path)
@@ -412,55 +412,6 @@ def manifest_row(result: LetterResult, *, rel: str, sha256: str, output_dir: str
 # --------------------------------------------------------------------------------------------
 # Atomic files
 # --------------------------------------------------------------------------------------------
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so readers see the old file or the new one, never a part.
-
-    Temp file in the same folder (same file system, so the rename is atomic), fsync, rename,
-    fsync the folder (so the rename itself survives a power cut).
-
-    Args:
-        path: the destination.
-        data: the content.
-
-    Raises:
-        OSError: when the folder can't be written.
-    """
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TMP_SUFFIX)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    _fsync_dir(path.parent)
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """UTF-8 text version of :func:`atomic_write_bytes`.
-
-    A file name that isn't valid UTF-8 (kept by Python as lone surrogates) is written with
-    backslash escapes (``bad\\xffname.pdf``) rather than failing the whole batch.
-    """
-    atomic_write_bytes(path, text.encode("utf-8", errors="backslashreplace"))
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass  # some file systems refuse fsync on a directory; the rename is still atomic
-    finally:
-        os.close(fd)
 
 
 # --------------------------------------------------------------------------------------------

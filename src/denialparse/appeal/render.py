@@ -24,9 +24,7 @@ import datetime as dt
 import functools
 import io
 import logging
-import os
 import re
-import tempfile
 import threading
 import zipfile
 from collections.abc import Iterator, Sequence
@@ -34,9 +32,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import denialparse
+from denialparse.appeal.profile import PracticeProfile
 from denialparse.exceptions import OutputError, TemplateError
-from denialparse.profile import PracticeProfile
+from denialparse.files import atomic_write
 from denialparse.types import (
     AppealInfo,
     Deadline,
@@ -414,10 +412,8 @@ class _Reviews:
 
 
 def _our_template_dir() -> Path:
-    bundled = Path(denialparse.__file__).parent / "_templates"
-    if bundled.is_dir():  # wheel install: pyproject force-includes templates/ here
-        return bundled
-    return Path(denialparse.__file__).resolve().parents[2] / "templates"  # editable install
+    """The templates shipped inside this package (package data, same path in a wheel and a checkout)."""
+    return Path(__file__).resolve().parent / "templates"
 
 
 def template_dirs(extra: Path | None = None) -> list[Path]:
@@ -1005,24 +1001,14 @@ def render_appeal(
 
 
 def _save_atomically(doc: DocxDocument, out_path: Path) -> None:
-    tmp: str | None = None
     try:
         out_path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp", dir=out_path.parent)
-        with os.fdopen(fd, "wb") as fh:
-            doc.save(fh)
-            fh.flush()
-            os.fsync(fh.fileno())  # a power cut must not leave an empty appeal behind the rename
-        os.replace(tmp, out_path)
-        tmp = None
+        atomic_write(out_path, doc.save)
     except OSError as e:
         reason = e.strerror or type(e).__name__
         raise OutputError(
             f"can't write the appeal to {out_path} ({reason}); choose a writable path with -o"
         ) from e
-    finally:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
 
 
 # ---------------------------------------------------------------------------------------------

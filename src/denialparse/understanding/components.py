@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from denialparse import classify, lexicon, rules
+from denialparse.understanding import classify, lexicon, rules
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

@@ -21,18 +21,18 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from denialparse import ingest
 from denialparse.exceptions import InputFileError, UnreadableLetterError
-from denialparse.layout import merge_side_by_side
 from denialparse.options import OcrMode
+from denialparse.reading import ingest
+from denialparse.reading.layout import merge_side_by_side
 from denialparse.types import LetterText, PageText, StageError, TextSource, Word
 
 if TYPE_CHECKING:
     from PIL import Image
 
-    from denialparse.ingest import SourceDocument
-    from denialparse.ocr import OcrPage
     from denialparse.options import Options
+    from denialparse.reading.ingest import SourceDocument
+    from denialparse.reading.ocr import OcrPage
 
 log = logging.getLogger(__name__)
 
@@ -572,7 +572,7 @@ def _run_ocr(
     single-threaded), so a thread per page keeps both cores busy without pool start-up or
     pickling page images, and it also works inside daemonic batch workers, which may not fork.
     """
-    from denialparse.ocr import ocr_page, tesseract_status
+    from denialparse.reading.ocr import ocr_page, tesseract_status
 
     job_list = list(jobs)
     if not job_list:

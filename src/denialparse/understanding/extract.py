@@ -21,21 +21,21 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from denialparse import lexicon
-from denialparse.entity_tags import TagScores, run_pipeline
 from denialparse.exceptions import MissingDependencyError
-from denialparse.rules import Candidate, clean_name, clean_therapy, parse_date
 from denialparse.types import (
     EXTRA_FIELD_NAMES,
     FIELD_NAMES,
     DenialType,
     DenialTypeResult,
     Evidence,
-    FieldValue,
     Fields,
+    FieldValue,
     LetterText,
     TextSource,
 )
+from denialparse.understanding import lexicon
+from denialparse.understanding.entity_tags import TagScores, run_pipeline
+from denialparse.understanding.rules import Candidate, clean_name, clean_therapy, parse_date
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -79,8 +79,8 @@ _ALIAS_TO_CANONICAL = {
 
 def bundled_model_path() -> Path | None:
     """The trained pipeline shipped with the package (wheel) or the repository (editable)."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "_model", here.parents[1] / "models" / "denialparse-pipeline"):
+    package = Path(__file__).resolve().parents[1]
+    for candidate in (package / "_model", package.parents[1] / "models" / "denialparse-pipeline"):
         if (candidate / "config.cfg").is_file():
             return candidate
     return None
@@ -99,8 +99,8 @@ def load_pipeline(model_path: str | None = None) -> Language:
     """
     import spacy
 
-    from denialparse.components import add_rule_components
-    from denialparse.entity_tags import speed_up_tokenizer
+    from denialparse.understanding.components import add_rule_components
+    from denialparse.understanding.entity_tags import speed_up_tokenizer
 
     path: Path | None
     if model_path == RULES_ONLY:
@@ -225,7 +225,7 @@ def _model_candidates(doc: Doc, calibration: dict[str, Any],
     """
     precision: dict[str, float] = calibration.get("ner_precision", {})
     out: list[Candidate] = []
-    from denialparse.entity_tags import predicted_entities
+    from denialparse.understanding.entity_tags import predicted_entities
 
     for ent in predicted_entities(doc, tag_scores):
         field = NER_FIELDS.get(ent.label_)
@@ -332,7 +332,7 @@ def _fix_ocr_digits(value: str) -> str:
 
 def _relative_deadline(text: str, values: dict[str, FieldValue | None], pages: _PageMap) -> FieldValue | None:
     """'within 60 days of the date of this notice' + the letter date -> a stated deadline."""
-    from denialparse.rules import find_relative_deadline
+    from denialparse.understanding.rules import find_relative_deadline
 
     letter_date = values.get("letter_date")
     found = find_relative_deadline(text)
@@ -341,7 +341,7 @@ def _relative_deadline(text: str, values: dict[str, FieldValue | None], pages: _
     amount, unit, raw, start, end = found
     notice = date.fromisoformat(letter_date.value)
     if unit == "months":
-        from denialparse.deadlines import add_months
+        from denialparse.deadlines.compute import add_months
 
         due = add_months(notice, amount)
     else:
@@ -367,7 +367,7 @@ def _model_probs(doc: Doc, labels: set[str], calibration: dict[str, Any], compon
 
 
 def _plan_type(doc: Doc, pages: _PageMap, calibration: dict[str, Any]) -> FieldValue | None:
-    from denialparse.classify import PLAN_LABELS, blend
+    from denialparse.understanding.classify import PLAN_LABELS, blend
 
     rule_scores = doc._.dp_plan_rules
     strength = max(rule_scores.raw.values(), default=0.0)
@@ -398,7 +398,7 @@ def _plan_type(doc: Doc, pages: _PageMap, calibration: dict[str, Any]) -> FieldV
 
 
 def _denial_type(doc: Doc, pages: _PageMap, calibration: dict[str, Any]) -> DenialTypeResult | None:
-    from denialparse.classify import DENIAL_LABELS, blend
+    from denialparse.understanding.classify import DENIAL_LABELS, blend
 
     rule_scores = doc._.dp_denial_rules
     strength = max(rule_scores.raw.values(), default=0.0)
