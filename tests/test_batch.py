@@ -1,4 +1,4 @@
-"""Tests of the mailroom batch (``denialparse.batch.engine``).
+"""Tests of the mailroom batch (``denialparse.batch``).
 
 Most tests drive the batch machinery with ``FakeProcessor``: a deterministic stand-in for the
 pipeline that reads tiny ``key: value`` "letters" (so a test can ask for a slow letter, a crash,
@@ -27,16 +27,16 @@ from typing import Any
 
 import pytest
 
-from denialparse.batch import engine as batch
-from denialparse.batch.engine import (
-    MANIFEST_FIELDS,
+from denialparse import batch
+from denialparse.batch import (
     BatchSummary,
-    LetterOutcome,
-    failed_letter_result,
+    FinishedLetter,
     run_batch,
     summary_table,
+    walker,
 )
-from denialparse.files import atomic_write_bytes
+from denialparse.batch.manifest import MANIFEST_FIELDS
+from denialparse.files import TMP_SUFFIX, atomic_write_bytes
 from denialparse.exceptions import (
     DenialParseError,
     InputFileError,
@@ -44,7 +44,7 @@ from denialparse.exceptions import (
     OutputError,
     UnreadableLetterError,
 )
-from denialparse.options import Options
+from denialparse.options import AppealOptions, Options
 from denialparse.types import (
     AppealInfo,
     Deadline,
@@ -146,22 +146,25 @@ class FakeProcessor:
         return result
 
     def write_appeal(
-        self,
-        result: LetterResult,
-        out_path: Path,
-        *,
-        profile_path: Path | None,
-        template_dir: Path | None,
+        self, result: LetterResult, out_path: Path, *, appeal: AppealOptions, options: Options
     ) -> LetterResult:
+        """A tiny DOCX-like zip naming the letter and everything the appeal was drafted from."""
+        profile = appeal.profile_path.read_text() if appeal.profile_path else "-"
+        templates = (
+            ",".join(p.read_text() for p in sorted(appeal.template_dir.glob("*.docx")))
+            if appeal.template_dir
+            else "-"
+        )
+        body = (
+            f"appeal for {result.source.sha256}; profile={profile}; template={appeal.template}; "
+            f"templates={templates}; review_threshold={options.review_threshold}"
+        )
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w") as zf:
             info = zipfile.ZipInfo("word/document.xml", date_time=(2026, 1, 1, 0, 0, 0))
-            zf.writestr(info, f"appeal for {result.source.sha256}")
+            zf.writestr(info, body)
         atomic_write_bytes(out_path, buf.getvalue())
         return result.model_copy(update={"appeal": AppealInfo(path=str(out_path), template="x")})
-
-    def failed(self, path: Path, error: DenialParseError) -> LetterResult:
-        return failed_letter_result(str(path), "", error)
 
 
 class SlowApiProcessor(batch.ApiProcessor):
@@ -298,7 +301,7 @@ def test_outputs_and_manifest(inbox: Path, tmp_path: Path) -> None:
     assert csv_rows[0]["payer"] == "" and csv_rows[-1]["status"] == "failed"
 
     # Nothing half-written or temporary is left.
-    assert not [p for p in out.rglob("*") if p.name.endswith(batch.TMP_SUFFIX)]
+    assert not [p for p in out.rglob("*") if p.name.endswith(TMP_SUFFIX)]
 
 
 def test_summary_table_lists_counts_and_failure_reasons(inbox: Path, tmp_path: Path) -> None:
@@ -483,14 +486,14 @@ def test_bad_inputs_are_failed_rows_with_reasons(
     before = snapshot(inbox)
 
     # Tests run as root, where chmod 000 doesn't stop reading: simulate the permission error.
-    real_hash = batch.hash_file
+    real_hash = walker.hash_file
 
     def hash_file(path: Path) -> str:
         if path.name == "locked.txt":
             raise PermissionError(13, "Permission denied")
         return real_hash(path)
 
-    monkeypatch.setattr(batch, "hash_file", hash_file)
+    monkeypatch.setattr(walker, "hash_file", hash_file)
     out = tmp_path / "out"
     summary = run(inbox, out)
     assert snapshot(inbox) == before
@@ -533,7 +536,7 @@ def test_file_vanishing_mid_run_is_a_failed_row(
     inbox = tmp_path / "in"
     write(inbox, "a.txt", letter(payer="Aetna"))
     write(inbox, "b.txt", letter(payer="Cigna"))
-    real_hash = batch.hash_file
+    real_hash = walker.hash_file
 
     def hash_then_vanish(path: Path) -> str:
         digest = real_hash(path)
@@ -541,7 +544,7 @@ def test_file_vanishing_mid_run_is_a_failed_row(
             path.unlink()  # deleted by someone between the walk and the worker
         return digest
 
-    monkeypatch.setattr(batch, "hash_file", hash_then_vanish)
+    monkeypatch.setattr(walker, "hash_file", hash_then_vanish)
     out = tmp_path / "out"
     summary = run(inbox, out)
     assert summary.failures == [
@@ -620,7 +623,7 @@ DRIVER = textwrap.dedent(
     from pathlib import Path
     sys.path.insert(0, {tests!r})
     from test_batch import FakeProcessor, SlowApiProcessor
-    from denialparse.batch.engine import run_batch, summary_table
+    from denialparse.batch import run_batch, summary_table
 
     if __name__ == "__main__":  # worker processes import this module again
         args = json.loads(sys.argv[1])
@@ -726,7 +729,7 @@ def test_kill_9_mid_run_then_rerun_gives_the_same_outputs(tmp_path: Path) -> Non
     # set of appeals, and the results and manifests byte for byte).
     assert outputs(out, docx=False) == outputs(reference, docx=False)
     assert sorted(outputs(out)) == sorted(outputs(reference))
-    assert not [p for p in out.rglob("*") if p.name.endswith(batch.TMP_SUFFIX)]
+    assert not [p for p in out.rglob("*") if p.name.endswith(TMP_SUFFIX)]
     assert not [p for p in out.rglob(".*.tmp")]
     assert snapshot(inbox) == before
 
@@ -945,6 +948,6 @@ def test_run_letter_never_raises(tmp_path: Path) -> None:
         options=Options(),
     )
     outcome = batch.run_letter(job, FakeProcessor())
-    assert isinstance(outcome, LetterOutcome)
+    assert isinstance(outcome, FinishedLetter)
     assert outcome.row["status"] == "failed" and outcome.retryable
     assert outcome.row["error_code"] == "internal_error"

@@ -88,15 +88,34 @@ def process_letter_with_text(
     return result, letter
 
 
-def failed_result(path: Path | str, error: DenialParseError) -> LetterResult:
-    """A ``failed`` result for a letter that could not be read (batch records these)."""
-    path = Path(path)
-    try:
-        sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        sha256 = ""
+FAILED_MEDIA_TYPE = "application/octet-stream"
+"""``source.media_type`` of a letter that could not be read: the MIME type of bytes of no known
+type (RFC 2046), so the field stays a MIME type like the contract's ``application/pdf``."""
+
+
+def failed_result(
+    path: Path | str, error: DenialParseError, *, sha256: str | None = None
+) -> LetterResult:
+    """A ``failed`` result for a letter that could not be read (batch records these).
+
+    The one builder of a failed result: the CLI, the batch and the station all use it.
+
+    Args:
+        path: the letter's path as it should appear in ``source.path``.
+        error: the reason (its code and one-line message go into ``errors``).
+        sha256: the content hash when the caller knows it (``""``: the file can't be read);
+            None = hash the file now (``""`` if that fails).
+
+    Returns:
+        A result with status ``failed``, every field null and one ``ingest`` error.
+    """
+    if sha256 is None:
+        try:
+            sha256 = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        except OSError:
+            sha256 = ""
     return LetterResult(
-        source=SourceInfo(path=str(path), sha256=sha256, media_type="unknown", pages=0),
+        source=SourceInfo(path=str(path), sha256=sha256, media_type=FAILED_MEDIA_TYPE, pages=0),
         status=Status.FAILED,
         text=None,
         fields=Fields(),
@@ -114,8 +133,12 @@ def write_appeal(
     profile_path: Path | None = None,
     template: str | None = None,
     template_dir: Path | None = None,
+    review_threshold: float | None = None,
 ) -> LetterResult:
     """Render the appeal DOCX for ``result`` (atomically) and return the result with ``appeal`` set.
+
+    ``review_threshold`` is ``Options.review_threshold``: fields below it are marked for review
+    in the appeal (None = the renderer's default, the same 0.70).
 
     Raises:
         ProfileError: the practice profile is malformed.
@@ -126,6 +149,7 @@ def write_appeal(
     from denialparse.appeal.profile import load_profile
 
     profile = load_profile(profile_path) if profile_path else None
+    # review_threshold goes on to render_appeal once it takes it (issue 9, bug 3: render's part).
     info: AppealInfo = render.render_appeal(
         result, Path(out_path), profile=profile, template=template, template_dir=template_dir
     )

@@ -186,6 +186,7 @@ def appeal(
 @click.option("--watch", is_flag=True, help="Keep watching IN_DIR; Ctrl-C to stop.")
 @click.option("--scheduler", default=None, metavar="tcp://HOST:PORT", help="A Dask scheduler.")
 @click.option("--profile", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--template", default=None, help="One template for every appeal [denial type's].")
 @click.option("--template-dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @_ocr_opt
 @_lang_opt
@@ -199,13 +200,14 @@ def batch(
     watch: bool,
     scheduler: str | None,
     profile: Path | None,
+    template: str | None,
     template_dir: Path | None,
     ocr: str,
     lang: str,
     model: str | None,
 ) -> None:
     """Every letter under IN_DIR: results, appeals and a manifest sorted by deadline in OUT_DIR."""
-    from denialparse.batch.engine import run_batch, summary_table
+    from denialparse.batch import run_batch, summary_table
 
     root = click.get_current_context().find_root().obj or {}
     if not root.get("quiet") and not root.get("verbose"):
@@ -219,6 +221,7 @@ def batch(
         watch=watch,
         scheduler=scheduler,
         profile_path=profile,
+        template=template,
         template_dir=template_dir,
         options=_options(ocr, lang, model),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -40,4 +41,24 @@ class Options(BaseModel):
     )
     model_path: str | None = Field(
         default=None, description="a spaCy pipeline directory; None = the bundled one, else rules"
+    )
+
+
+class AppealOptions(BaseModel):
+    """What an appeal is drafted from besides the letter: the practice's profile and templates.
+
+    Batch hashes these (with the profile's and the template folder's content) to know when the
+    appeals of an earlier run are out of date.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    profile_path: Path | None = Field(
+        default=None, description="the practice profile (TOML); None = placeholders"
+    )
+    template: str | None = Field(
+        default=None, description="a template name for every letter; None = the denial type's"
+    )
+    template_dir: Path | None = Field(
+        default=None, description="a practice's template folder; its files override ours by name"
     )
