@@ -25,7 +25,7 @@ fi
 echo "==> virtual environment .venv ($("$PYTHON" --version 2>&1))" >&2
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e ".[dev]"
+.venv/bin/python -m pip install -q -e ".[dev,cluster]"  # cluster: Dask, for --scheduler and its tests
 
 echo "==> denialparse doctor" >&2
 .venv/bin/denialparse doctor

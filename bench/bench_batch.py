@@ -174,7 +174,7 @@ def machine_speedup(jobs: int) -> float:
 
 def run_once(in_dir: Path, out_dir: Path, jobs: int) -> dict[str, Any]:
     """One batch run; returns the numbers."""
-    from denialparse.batch.engine import run_batch
+    from denialparse.batch import run_batch
 
     with PeakSampler(out_dir / ".denialparse" / "state.jsonl") as sampler:
         started = time.perf_counter()

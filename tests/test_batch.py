@@ -45,6 +45,7 @@ from denialparse.exceptions import (
     UnreadableLetterError,
 )
 from denialparse.options import AppealOptions, Options
+from tests.conftest import IN_CI
 from denialparse.types import (
     AppealInfo,
     Deadline,
@@ -910,7 +911,12 @@ def test_real_pipeline_on_fax_scans(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_dask_local_cluster(tmp_path: Path) -> None:
-    from dask.distributed import LocalCluster
+    try:
+        from dask.distributed import LocalCluster
+    except ImportError:  # the optional `cluster` extra
+        if IN_CI:
+            pytest.fail("dask is not installed: install.sh installs .[dev,cluster]")
+        pytest.skip("the cluster extra (dask) is not installed")
 
     inbox = tmp_path / "in"
     for src in sample_letters("letter.txt", TXT_SAMPLES):
@@ -951,3 +957,217 @@ def test_run_letter_never_raises(tmp_path: Path) -> None:
     assert isinstance(outcome, FinishedLetter)
     assert outcome.row["status"] == "failed" and outcome.retryable
     assert outcome.row["error_code"] == "internal_error"
+
+
+# ------------------------------------------------------------------------------------------------
+# Issue 9: appeal inputs decide what is redone; one failed-result builder; Dask optional
+# ------------------------------------------------------------------------------------------------
+
+
+def appeal_text(out: Path, rel: str) -> str:
+    with zipfile.ZipFile(out / rel / "appeal.docx") as zf:
+        return zf.read("word/document.xml").decode()
+
+
+def starts(log_dir: Path) -> int:
+    """How many times the pipeline read a letter (FakeProcessor's start markers)."""
+    return sum(p.read_text().count("\n") for p in log_dir.glob("*.start"))
+
+
+def test_other_appeal_inputs_redraft_the_appeals_without_reading_again(tmp_path: Path) -> None:
+    inbox = tmp_path / "in"
+    write(inbox, "a.txt", letter(payer="Aetna", due="2026-05-05"))
+    write(inbox, "b.txt", letter(payer="Cigna"))
+    write(inbox, "bad.txt", letter(**{"raise": "input"}))
+    profile = tmp_path / "practice.toml"
+    profile.write_text("Dr Old")
+    templates = tmp_path / "templates"
+    write(templates, "other.docx", "our wording v1")
+    log_dir = tmp_path / "log"
+    log_dir.mkdir()
+    out = tmp_path / "out"
+
+    def again(**kw: Any) -> BatchSummary:
+        kw = {"profile_path": profile, "template_dir": templates, **kw}
+        return run(inbox, out, processor=FakeProcessor(str(log_dir)), **kw)
+
+    first = again()
+    assert first.processed == 3 and starts(log_dir) == 3
+    manifest = (out / "manifest.jsonl").read_bytes()
+    results = {r: (out / r / "result.json").read_bytes() for r in ("a.txt", "b.txt")}
+    assert "profile=Dr Old" in appeal_text(out, "a.txt")
+
+    # The same command again: nothing to do.
+    assert again().processed == 0 and again().reused == 3
+
+    # Another profile file *content* (same path): every appeal is redrafted, no letter re-read.
+    profile.write_text("Dr New")
+    second = again()
+    assert (second.processed, second.redrafted, second.reused) == (2, 2, 1)
+    assert starts(log_dir) == 3
+    assert "profile=Dr New" in appeal_text(out, "a.txt")
+    assert "profile=Dr New" in appeal_text(out, "b.txt")
+    assert (out / "manifest.jsonl").read_bytes() == manifest  # the same rows
+    assert {r: (out / r / "result.json").read_bytes() for r in results} == results
+    assert again().processed == 0
+
+    # Another template name, another template folder content: redrafted again.
+    assert again(template="other").redrafted == 2
+    assert "template=other" in appeal_text(out, "b.txt")
+    write(templates, "other.docx", "our wording v2")
+    assert again(template="other").redrafted == 2
+    assert "templates=our wording v2" in appeal_text(out, "a.txt")
+    # Moving the profile (same content) changes nothing.
+    moved = tmp_path / "moved.toml"
+    moved.write_text(profile.read_text())
+    assert again(template="other", profile_path=moved).processed == 0
+    assert starts(log_dir) == 3  # not one letter was read again
+    # The review threshold marks fields in the appeal: a new one redrafts it too (and, as any
+    # change of options, retries the input verdict: the one letter read again).
+    assert again(template="other", options=Options(review_threshold=0.9)).redrafted == 2
+    assert "review_threshold=0.9" in appeal_text(out, "a.txt")
+    assert starts(log_dir) == 4
+    assert not (out / "bad.txt" / "appeal.docx").exists()
+
+
+def test_redraft_reads_the_letter_again_when_its_result_is_unreadable(tmp_path: Path) -> None:
+    inbox = tmp_path / "in"
+    write(inbox, "a.txt", letter(payer="Aetna"))
+    profile = tmp_path / "p.toml"
+    profile.write_text("one")
+    log_dir = tmp_path / "log"
+    log_dir.mkdir()
+    out = tmp_path / "out"
+    run(inbox, out, processor=FakeProcessor(str(log_dir)), profile_path=profile)
+    (out / "a.txt" / "result.json").write_text("{not json")
+    profile.write_text("two")
+    summary = run(inbox, out, processor=FakeProcessor(str(log_dir)), profile_path=profile)
+    assert summary.processed == 1 and summary.redrafted == 0 and starts(log_dir) == 2
+    assert "profile=two" in appeal_text(out, "a.txt")
+    assert LetterResult.model_validate_json((out / "a.txt" / "result.json").read_text())
+
+
+def test_journal_without_appeal_keys_is_read(inbox: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run(inbox, out)
+    journal = out / ".denialparse" / "state.jsonl"
+    old = []
+    for line in journal.read_text().splitlines():  # a journal written before appeal_key
+        rec = json.loads(line)
+        del rec["appeal_key"]
+        old.append(json.dumps(rec))
+    journal.write_text("\n".join(old) + "\n")
+    summary = run(inbox, out)
+    # Its appeals are redrafted once (their inputs are unknown), no letter is read again.
+    assert summary.redrafted == 4 and summary.processed == 4
+    assert run(inbox, out).processed == 0
+
+
+def test_run_letter_passes_the_review_threshold_to_write_appeal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from denialparse import api
+
+    seen: dict[str, Any] = {}
+
+    def fake_write(result: LetterResult, out_path: Path, **kw: Any) -> LetterResult:
+        seen.update(kw)
+        return result
+
+    monkeypatch.setattr(api, "process_letter", lambda p, options: FakeProcessor().process(p, options))
+    monkeypatch.setattr(api, "write_appeal", fake_write)
+    src = write(tmp_path, "x.txt", letter(payer="Aetna"))
+    appeal = AppealOptions(profile_path=tmp_path / "p.toml", template="other")
+    job = batch.LetterJob(
+        src=str(src),
+        rel="x.txt",
+        sha256="abc",
+        out_dir=str(tmp_path / "o"),
+        output_dir="o",
+        options=Options(review_threshold=0.9),
+        appeal=appeal,
+    )
+    batch.run_letter(job, batch.ApiProcessor())
+    assert seen == {
+        "profile_path": tmp_path / "p.toml",
+        "template": "other",
+        "template_dir": None,
+        "review_threshold": 0.9,
+    }
+
+
+def test_failed_results_have_one_shape_whoever_fails_the_letter(tmp_path: Path) -> None:
+    from denialparse.api import FAILED_MEDIA_TYPE, failed_result
+
+    inbox = tmp_path / "in"
+    write(inbox, "empty.pdf", b"")  # refused by the batch before any worker
+    write(inbox, "junk.bin", bytes(range(256)) * 4)  # refused by the pipeline in a worker
+    out = tmp_path / "out"
+    run_batch(inbox, out, jobs=1, progress=False)
+    for rel, code in (("empty.pdf", "empty_file"), ("junk.bin", "unsupported_type")):
+        got = LetterResult.model_validate_json((out / rel / "result.json").read_text())
+        assert got.source.media_type == FAILED_MEDIA_TYPE == "application/octet-stream"
+        sha = got.source.sha256
+        error = DenialParseError(got.errors[0].message, code=code)
+        assert got == failed_result(rel, error, sha256=sha), rel
+    assert failed_result(inbox / "junk.bin", DenialParseError("x")).source.sha256 == (
+        hashlib.sha256((inbox / "junk.bin").read_bytes()).hexdigest()
+    )
+
+
+def test_a_worker_that_dies_leaves_a_failed_result_of_the_same_shape(tmp_path: Path) -> None:
+    from denialparse.api import failed_result
+
+    inbox = tmp_path / "in"
+    write(inbox, "dies.txt", letter(**{"raise": "die"}))
+    out = tmp_path / "out"
+    run(inbox, out, jobs=1)
+    got = LetterResult.model_validate_json((out / "dies.txt" / "result.json").read_text())
+    sha = hashlib.sha256((inbox / "dies.txt").read_bytes()).hexdigest()
+    expected = failed_result("dies.txt", DenialParseError(got.errors[0].message, code="worker_died"), sha256=sha)
+    assert got == expected
+
+
+def test_scheduler_without_the_cluster_extra_is_exit_3(
+    inbox: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from denialparse.cli import cli
+
+    monkeypatch.setitem(sys.modules, "dask.distributed", None)  # import fails as if not installed
+    out = tmp_path / "out"
+    res = CliRunner().invoke(
+        cli, ["batch", str(inbox), "-o", str(out), "--scheduler", "tcp://127.0.0.1:9"]
+    )
+    assert res.exit_code == 3
+    assert res.stderr == (
+        "denialparse: error: --scheduler needs Dask, which is not installed; "
+        "pip install 'denialparse[cluster]' (or run without --scheduler)\n"
+    )
+    assert not out.exists()  # refused before OUT_DIR was touched
+
+
+def test_cli_batch_passes_the_appeal_options(
+    inbox: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from denialparse.cli import cli
+
+    seen: dict[str, Any] = {}
+
+    def fake_run_batch(in_dir: Path, out_dir: Path, **kw: Any) -> BatchSummary:
+        seen.update(kw)
+        return BatchSummary(in_dir=in_dir, out_dir=out_dir)
+
+    monkeypatch.setattr(batch, "run_batch", fake_run_batch)
+    profile = write(tmp_path, "p.toml", "x")
+    args = ["batch", str(inbox), "-o", str(tmp_path / "out"), "--profile", str(profile)]
+    res = CliRunner().invoke(cli, [*args, "--template", "other", "--template-dir", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    assert (seen["profile_path"], seen["template"], seen["template_dir"]) == (
+        profile,
+        "other",
+        tmp_path,
+    )

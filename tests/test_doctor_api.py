@@ -53,6 +53,10 @@ def test_failed_result_keeps_the_contract_shape(tmp_path: Path) -> None:
                                 "message": "x.bin: unsupported file type", "page": None}
     assert all(doc["fields"][k] is None for k in ("payer", "member_id", "letter_date"))
     assert len(doc["source"]["sha256"]) == 64
+    # The same media type as the batch's failed rows (a MIME type, like the contract's example).
+    assert doc["source"]["media_type"] == "application/octet-stream"
+    known = failed_result("x.bin", UnsupportedFileError("x"), sha256="")
+    assert known.source.sha256 == "" and known.source.media_type == doc["source"]["media_type"]
 
 
 def test_rules_only_pipeline_is_selectable() -> None:

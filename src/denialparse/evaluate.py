@@ -38,7 +38,7 @@ __all__ = [
     "FIELDS",
     "EvaluationReport",
     "FieldScore",
-    "LetterOutcome",
+    "LetterScore",
     "evaluate_corpus",
     "format_report",
     "ids_match",
@@ -75,7 +75,7 @@ class FieldScore:
 
 
 @dataclass
-class LetterOutcome:
+class LetterScore:
     """One letter's per-field verdicts (None = not scored) and what was predicted."""
 
     id: str
@@ -93,11 +93,11 @@ class EvaluationReport:
     corpus: str
     model: str
     fields: dict[str, FieldScore]
-    letters: list[LetterOutcome]
+    letters: list[LetterScore]
     seconds: float = 0.0
 
     @property
-    def failures(self) -> list[LetterOutcome]:
+    def failures(self) -> list[LetterScore]:
         """Letters the pipeline could not read."""
         return [x for x in self.letters if x.error]
 
@@ -309,7 +309,7 @@ def evaluate_corpus(corpus: Path, *, options: Options | None = None) -> Evaluati
     options = options or _Options()
     labels = read_labels(Path(corpus))
     scores = {name: FieldScore() for name in FIELDS}
-    letters: list[LetterOutcome] = []
+    letters: list[LetterScore] = []
     t0 = time.monotonic()
     for label in labels:
         path = find_letter(Path(corpus), str(label["id"]))
@@ -330,7 +330,7 @@ def evaluate_corpus(corpus: Path, *, options: Options | None = None) -> Evaluati
                 scores[name].scored += 1
                 scores[name].right += int(ok)
         predicted, confidence = _predicted(result) if result else ({}, {})
-        letters.append(LetterOutcome(
+        letters.append(LetterScore(
             id=str(label["id"]), path=str(path) if path else None, verdicts=verdicts,
             predicted=predicted, error=error, confidence=confidence,
         ))

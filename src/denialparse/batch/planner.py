@@ -228,7 +228,7 @@ class Planner:
             return self._duplicate(rel, sha)
         rec = self.finished.get(sha)
         if rec is not None and not self._redo(rec):
-            stale = rec.appeal_key != self.settings.appeal_key
+            stale = self._appeal_stale(rec)
             if rec.path == rel:
                 self.rows.originals[sha] = rel
                 if stale:
@@ -253,6 +253,10 @@ class Planner:
             return not (folder / outputs.RESULT_NAME).exists()
         s = self.settings
         return s.retry_failed or rec.retryable or rec.options_key != s.options_key
+
+    def _appeal_stale(self, rec: Record) -> bool:
+        """Whether a letter has an appeal drafted from other appeal inputs than this run's."""
+        return rec.status != Status.FAILED.value and rec.appeal_key != self.settings.appeal_key
 
     def _job(self, action: Action, found: Found, sha: str, output_dir: str) -> Decision:
         job = self._letter_job(found, sha, output_dir, redraft=action is Action.REDRAFT)
