@@ -36,7 +36,6 @@ from denialparse.batch import (
     walker,
 )
 from denialparse.batch.manifest import MANIFEST_FIELDS
-from denialparse.files import TMP_SUFFIX, atomic_write_bytes
 from denialparse.exceptions import (
     DenialParseError,
     InputFileError,
@@ -44,8 +43,8 @@ from denialparse.exceptions import (
     OutputError,
     UnreadableLetterError,
 )
+from denialparse.files import TMP_SUFFIX, atomic_write_bytes
 from denialparse.options import AppealOptions, Options
-from tests.conftest import IN_CI
 from denialparse.types import (
     AppealInfo,
     Deadline,
@@ -914,6 +913,8 @@ def test_dask_local_cluster(tmp_path: Path) -> None:
     try:
         from dask.distributed import LocalCluster
     except ImportError:  # the optional `cluster` extra
+        from tests.conftest import IN_CI
+
         if IN_CI:
             pytest.fail("dask is not installed: install.sh installs .[dev,cluster]")
         pytest.skip("the cluster extra (dask) is not installed")
@@ -1074,7 +1075,9 @@ def test_run_letter_passes_the_review_threshold_to_write_appeal(
         seen.update(kw)
         return result
 
-    monkeypatch.setattr(api, "process_letter", lambda p, options: FakeProcessor().process(p, options))
+    monkeypatch.setattr(
+        api, "process_letter", lambda p, options: FakeProcessor().process(p, options)
+    )
     monkeypatch.setattr(api, "write_appeal", fake_write)
     src = write(tmp_path, "x.txt", letter(payer="Aetna"))
     appeal = AppealOptions(profile_path=tmp_path / "p.toml", template="other")
@@ -1124,7 +1127,9 @@ def test_a_worker_that_dies_leaves_a_failed_result_of_the_same_shape(tmp_path: P
     run(inbox, out, jobs=1)
     got = LetterResult.model_validate_json((out / "dies.txt" / "result.json").read_text())
     sha = hashlib.sha256((inbox / "dies.txt").read_bytes()).hexdigest()
-    expected = failed_result("dies.txt", DenialParseError(got.errors[0].message, code="worker_died"), sha256=sha)
+    expected = failed_result(
+        "dies.txt", DenialParseError(got.errors[0].message, code="worker_died"), sha256=sha
+    )
     assert got == expected
 
 
@@ -1171,3 +1176,28 @@ def test_cli_batch_passes_the_appeal_options(
         "other",
         tmp_path,
     )
+
+
+def test_a_renamed_letter_with_a_stale_appeal_is_read_again(tmp_path: Path) -> None:
+    inbox = tmp_path / "in"
+    write(inbox, "a.txt", letter(payer="Aetna"))
+    profile = write(tmp_path, "p.toml", "one")
+    out = tmp_path / "out"
+    run(inbox, out, profile_path=profile)
+    (inbox / "a.txt").rename(inbox / "renamed.txt")
+    # Same appeal inputs: the renamed file is a duplicate of the letter done before.
+    assert run(inbox, out, profile_path=profile).processed == 0
+    rows = read_jsonl(out / "manifest.jsonl")
+    assert [(r["path"], r["status"], r["output_dir"]) for r in rows] == [
+        ("renamed.txt", "duplicate", "a.txt")
+    ]
+    # Other appeal inputs: its only copy is read again, into its own folder, with a new appeal.
+    profile.write_text("two")
+    summary = run(inbox, out, profile_path=profile)
+    assert summary.processed == 1 and summary.redrafted == 0
+    rows = read_jsonl(out / "manifest.jsonl")
+    assert [(r["path"], r["status"], r["output_dir"]) for r in rows] == [
+        ("renamed.txt", "success", "renamed.txt")
+    ]
+    assert "profile=two" in appeal_text(out, "renamed.txt")
+    assert run(inbox, out, profile_path=profile).processed == 0

@@ -50,7 +50,7 @@ from denialparse.batch.worker import (
     LetterProcessor,
     fail_letter,
 )
-from denialparse.exceptions import DenialParseError, InputFileError, OutputError
+from denialparse.exceptions import InputFileError, OutputError
 from denialparse.files import TMP_SUFFIX, atomic_write_bytes
 from denialparse.options import AppealOptions, Options
 from denialparse.types import Status

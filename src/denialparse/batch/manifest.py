@@ -130,7 +130,11 @@ class RunRows:
                     continue  # its original is still in flight
                 resolved = dict(orig)
                 resolved.update(
-                    path=rel, status=DUPLICATE, duplicate_of=orig["path"], error=None, error_code=None
+                    path=rel,
+                    status=DUPLICATE,
+                    duplicate_of=orig["path"],
+                    error=None,
+                    error_code=None,
                 )
                 out.append((_row_order(resolved, failed=_failed(orig)), resolved))
             else:

@@ -199,7 +199,9 @@ def _unreadable(path: Path, max_bytes: int) -> DenialParseError | None:
         )
     if st.st_size == 0:
         # Every empty file has the same hash: without this they would be "duplicates".
-        return InputFileError("the file is empty; rescan or re-export the letter", code="empty_file")
+        return InputFileError(
+            "the file is empty; rescan or re-export the letter", code="empty_file"
+        )
     if st.st_size > max_bytes:
         return LimitExceededError(
             f"the file is larger than {max_bytes} bytes; split it or raise the size limit",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -88,7 +88,7 @@ class LetterJob:
     output_dir: str
     """The same relative to OUT_DIR (the manifest's ``output_dir``)."""
     options: Options
-    appeal: AppealOptions = AppealOptions()
+    appeal: AppealOptions = field(default_factory=AppealOptions)
     redraft: bool = False
     """Only the appeal is out of date: draft it again from the ``result.json`` in ``out_dir``
     (the letter is read again only if that file is gone or unreadable)."""
