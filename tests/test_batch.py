@@ -224,6 +224,14 @@ def by_path(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return {r["path"]: r for r in rows}
 
 
+def one_job(src: Path, out_dir: Path, **kw: Any) -> batch.LetterJob:
+    """A job for ``run_letter`` outside a batch (IN_DIR = the letter's folder)."""
+    kw.setdefault("options", Options())
+    return batch.LetterJob(
+        src=str(src), rel=src.name, sha256="abc", out_dir=str(out_dir), output_dir="o", **kw
+    )
+
+
 def run(in_dir: Path, out_dir: Path, **kw: Any) -> BatchSummary:
     kw.setdefault("jobs", 2)
     kw.setdefault("progress", False)
@@ -946,14 +954,7 @@ def test_unreachable_scheduler_is_a_dependency_error(inbox: Path, tmp_path: Path
 
 def test_run_letter_never_raises(tmp_path: Path) -> None:
     src = write(tmp_path, "x.txt", letter(**{"raise": "crash"}))
-    job = batch.LetterJob(
-        src=str(src),
-        rel="x.txt",
-        sha256="abc",
-        out_dir=str(tmp_path / "o"),
-        output_dir="o",
-        options=Options(),
-    )
+    job = one_job(src, tmp_path / "o")
     outcome = batch.run_letter(job, FakeProcessor())
     assert isinstance(outcome, FinishedLetter)
     assert outcome.row["status"] == "failed" and outcome.retryable
@@ -1081,15 +1082,7 @@ def test_run_letter_passes_the_review_threshold_to_write_appeal(
     monkeypatch.setattr(api, "write_appeal", fake_write)
     src = write(tmp_path, "x.txt", letter(payer="Aetna"))
     appeal = AppealOptions(profile_path=tmp_path / "p.toml", template="other")
-    job = batch.LetterJob(
-        src=str(src),
-        rel="x.txt",
-        sha256="abc",
-        out_dir=str(tmp_path / "o"),
-        output_dir="o",
-        options=Options(review_threshold=0.9),
-        appeal=appeal,
-    )
+    job = one_job(src, tmp_path / "o", options=Options(review_threshold=0.9), appeal=appeal)
     batch.run_letter(job, batch.ApiProcessor())
     assert seen == {
         "profile_path": tmp_path / "p.toml",

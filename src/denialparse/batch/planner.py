@@ -228,22 +228,30 @@ class Planner:
             return self._duplicate(rel, sha)
         rec = self.finished.get(sha)
         if rec is not None and not self._redo(rec):
-            stale = self._appeal_stale(rec)
-            if rec.path == rel:
-                self.rows.originals[sha] = rel
-                if stale:
-                    return self._job(Action.REDRAFT, i.found, sha, rec.output_dir)
-                self.rows.set(rel, rec.row)
-                return Decision(Action.DONE, rel, status=str(rec.row["status"]))
-            if present.get(rec.path) == sha:
-                # The original is still here (later in the walk): it is the one reused.
-                self.rows.originals[sha] = rec.path
-                return self._duplicate(rel, sha)
-            if not stale:
-                return self._duplicate(rel, sha)
-            # The letter's only copy has a new name and its appeal is out of date: read it again.
+            decision = self._done_before(i.found, sha, rec, present)
+            if decision is not None:
+                return decision
         self.rows.originals[sha] = rel
         return self._job(Action.PROCESS, i.found, sha, self.folders.folder_for(rel))
+
+    def _done_before(
+        self, found: Found, sha: str, rec: Record, present: dict[str, str]
+    ) -> Decision | None:
+        """A letter an earlier run finished: reuse it, redraft its appeal, or (None) read it."""
+        stale = self._appeal_stale(rec)
+        if rec.path == found.rel:
+            self.rows.originals[sha] = found.rel
+            if stale:
+                return self._job(Action.REDRAFT, found, sha, rec.output_dir)
+            self.rows.set(found.rel, rec.row)
+            return Decision(Action.DONE, found.rel, status=str(rec.row["status"]))
+        if present.get(rec.path) == sha:
+            # The original is still here (later in the walk): it is the one reused.
+            self.rows.originals[sha] = rec.path
+            return self._duplicate(found.rel, sha)
+        if not stale:
+            return self._duplicate(found.rel, sha)
+        return None  # its only copy has a new name and its appeal is out of date: read it again
 
     def _redo(self, rec: Record) -> bool:
         """Whether a recorded letter is processed again (only failures, see docs/batch.md)."""
