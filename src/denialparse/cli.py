@@ -184,7 +184,12 @@ def appeal(
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [cores].")
 @click.option("--retry-failed", is_flag=True, help="Process letters that failed before again.")
 @click.option("--watch", is_flag=True, help="Keep watching IN_DIR; Ctrl-C to stop.")
-@click.option("--scheduler", default=None, metavar="tcp://HOST:PORT", help="A Dask scheduler.")
+@click.option(
+    "--scheduler",
+    default=None,
+    metavar="tcp://HOST:PORT",
+    help="A Dask scheduler (needs: pip install 'denialparse[cluster]').",
+)
 @click.option("--profile", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--template", default=None, help="One template for every appeal [denial type's].")
 @click.option("--template-dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
