@@ -1046,7 +1046,15 @@ def test_redraft_reads_the_letter_again_when_its_result_is_unreadable(tmp_path: 
     summary = run(inbox, out, processor=FakeProcessor(str(log_dir)), profile_path=profile)
     assert summary.processed == 1 and summary.redrafted == 0 and starts(log_dir) == 2
     assert "profile=two" in appeal_text(out, "a.txt")
-    assert LetterResult.model_validate_json((out / "a.txt" / "result.json").read_text())
+    result = LetterResult.model_validate_json((out / "a.txt" / "result.json").read_text())
+    # A result.json of other bytes (not this letter's) is not drafted from either.
+    other = result.source.model_copy(update={"sha256": "0" * 64})
+    (out / "a.txt" / "result.json").write_text(
+        result.model_copy(update={"source": other}).model_dump_json()
+    )
+    profile.write_text("three")
+    summary = run(inbox, out, processor=FakeProcessor(str(log_dir)), profile_path=profile)
+    assert summary.processed == 1 and summary.redrafted == 0 and starts(log_dir) == 3
 
 
 def test_journal_without_appeal_keys_is_read(inbox: Path, tmp_path: Path) -> None:

@@ -146,8 +146,8 @@ def _earlier_result(job: LetterJob) -> LetterResult | None:
     if not job.redraft:
         return None
     earlier = outputs.read_result(Path(job.out_dir))
-    if earlier is None or earlier.status is Status.FAILED:
-        return None  # gone or unreadable: the letter is read again
+    if earlier is None or earlier.status is Status.FAILED or earlier.source.sha256 != job.sha256:
+        return None  # gone, unreadable or not this letter's: the letter is read again
     return earlier.model_copy(update={"appeal": None})
 
 
