@@ -143,10 +143,10 @@ class ApiProcessor:
 
     def warm_up(self, options: Options) -> None:
         """Load the pipeline now (cached per process), so the first letter doesn't pay for it."""
-        from denialparse.understanding import extract
+        from denialparse.understanding import pipeline
 
         try:
-            extract.load_pipeline(options.model_path)
+            pipeline.load_pipeline(options.model_path)
         except DenialParseError:
             # A missing model shows up again, per letter, as a failed row with its reason.
             log.debug("warm-up failed; letters will report it")
