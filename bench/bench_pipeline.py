@@ -68,9 +68,9 @@ def bench_trained(model: Path, texts: list[str]) -> dict[str, float]:
 
 
 def bench_extract(model: str, texts: list[str]) -> float:
+    from denialparse.types import LetterText, PageText, TextSource
     from denialparse.understanding.extract import extract
     from denialparse.understanding.pipeline import load_pipeline
-    from denialparse.types import LetterText, PageText, TextSource
 
     nlp = load_pipeline(model)
     docs = [LetterText(source=TextSource.PLAIN,

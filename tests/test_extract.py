@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from denialparse.types import LetterText, PageText, TextSource
 from denialparse.understanding.extract import extract
 from denialparse.understanding.finders.codes import find_codes
 from denialparse.understanding.finders.dates import parse_date
-from denialparse.types import LetterText, PageText, TextSource
 
 
 def _letter(*pages: str, source: TextSource = TextSource.PLAIN) -> LetterText:
@@ -246,9 +246,9 @@ def test_member_id_labels_of_commercial_and_medicaid_cards(line: str, expected: 
 
 def test_a_few_words_with_no_denial_wording_get_no_denial_type() -> None:
     """The classifier's guess on "garbage" is not a denial type (we never invent)."""
+    from denialparse.types import LetterText, PageText, TextSource
     from denialparse.understanding.extract import extract
     from denialparse.understanding.pipeline import load_pipeline
-    from denialparse.types import LetterText, PageText, TextSource
 
     letter = LetterText(source=TextSource.PLAIN,
                         pages=[PageText(number=1, source=TextSource.PLAIN, text="garbage")])

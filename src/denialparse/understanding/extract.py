@@ -31,7 +31,7 @@ from denialparse.understanding.entity_tags import run_pipeline
 from denialparse.understanding.finders.dates import find_relative_deadline
 from denialparse.understanding.model_candidates import model_candidates
 from denialparse.understanding.page_map import PageMap
-from denialparse.understanding.pipeline import calibration
+from denialparse.understanding.pipeline import load_calibration
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -72,7 +72,7 @@ def extract(letter: LetterText, nlp: Language, *,
     doc._.dp_text = text  # the rule components read the text; rebuilding it from tokens costs
     doc, tag_scores = run_pipeline(nlp, doc)
     pages = PageMap(letter)
-    model_calibration = calibration(nlp.meta.get("denialparse_model_dir"))
+    model_calibration = load_calibration(nlp.meta.get("denialparse_model_dir"))
     candidates: list[Candidate] = list(doc._.dp_candidates or [])
     candidates += model_candidates(doc, model_calibration, tag_scores)
 

@@ -93,7 +93,7 @@ def load_pipeline(model_path: str | None = None) -> Language:
 
 
 @lru_cache(maxsize=4)
-def calibration(model_dir: str | None) -> dict[str, Any]:
+def load_calibration(model_dir: str | None) -> dict[str, Any]:
     """The model's ``calibration.json`` (label precisions, classifier temperatures); {} if none."""
     if not model_dir:
         return {}

@@ -20,8 +20,28 @@ _REASON_LABEL = re.compile(
 _CAUSAL = re.compile(r"\b(because|due to|since|as the|as it|as this|is not|are not|does not|did not)\b", re.IGNORECASE)
 
 
+# How strongly a sentence states the reason: its best cue weight, plus these.
+_MARKER_STRENGTH = 1.5  # reason wording ("denied", "does not", "must")
+_CAUSAL_STRENGTH = 1.5  # a cause ("because", "due to", "is not")
+_CODE_LINE_STRENGTH = -2.5  # a code's printed description restates the code, not the case
+_MIN_STRENGTH = 3.0  # weaker sentences are not the reason
+_CONTINUATION = re.compile(r"(specifically|this is because|the (plan|policy|guideline)|per |in addition)",
+                           re.IGNORECASE)
+
+
 def find_reason(text: str, sentences: list[Sentence]) -> list[Candidate]:
-    """The sentence(s) that state why: labelled reason blocks, else the best-scoring sentences."""
+    """The sentence(s) that state why: labelled reason blocks, then the best-scoring sentences.
+
+    With neither, the sentence that states the denial (low confidence, so it is reviewed).
+    """
+    out = _labelled_reasons(text) + _reason_sentences(text, sentences)
+    if not out:
+        out += _reason_fallback(sentences, text)
+    return out
+
+
+def _labelled_reasons(text: str) -> list[Candidate]:
+    """The first two sentences of each block under a reason label ("Reason for denial:")."""
     out: list[Candidate] = []
     for m in _REASON_LABEL.finditer(text):
         end = text.find("\n\n", m.end())
@@ -38,16 +58,22 @@ def find_reason(text: str, sentences: list[Sentence]) -> list[Candidate]:
         cues = score_denial_cues(value)
         confidence = conf.REASON_BLOCK_WITH_CUE if cues else conf.REASON_BLOCK_WITHOUT_CUE
         out.append(Candidate("denial_reason", value, block, start, start + len(block), confidence))
+    return out
+
+
+def _reason_sentences(text: str, sentences: list[Sentence]) -> list[Candidate]:
+    """Sentences with strong denial wording (not boilerplate), each with its continuation."""
+    out: list[Candidate] = []
     for i, sent in enumerate(sentences):
         cues = score_denial_cues(sent.text)
         if not cues or BOILERPLATE.search(sent.text):
             continue
-        strength = max(cues.values()) + (1.5 if REASON_MARKERS.search(sent.text) else 0)
+        strength = max(cues.values()) + (_MARKER_STRENGTH if REASON_MARKERS.search(sent.text) else 0)
         if _CAUSAL.search(sent.text):
-            strength += 1.5
+            strength += _CAUSAL_STRENGTH
         if CODE_LINE.match(sent.text):
-            strength -= 2.5  # a code's printed description restates the code, not the case
-        if strength < 3.0:
+            strength += _CODE_LINE_STRENGTH
+        if strength < _MIN_STRENGTH:
             continue
         start, end = sent.start, sent.end
         # A reason often continues in the next sentence ("Specifically, ..."); keep one more.
@@ -56,14 +82,13 @@ def find_reason(text: str, sentences: list[Sentence]) -> list[Candidate]:
             if (
                 nxt.start - end < 4
                 and not BOILERPLATE.search(nxt.text)
-                and (score_denial_cues(nxt.text) or re.match(r"(specifically|this is because|the (plan|policy|guideline)|per |in addition)", nxt.text, re.IGNORECASE))
+                and (score_denial_cues(nxt.text) or _CONTINUATION.match(nxt.text))
             ):
                 end = nxt.end
         raw = text[start:end]
-        confidence = min(conf.REASON_SENTENCE_CAP, conf.REASON_SENTENCE_BASE + conf.REASON_SENTENCE_STEP * strength)
+        confidence = min(conf.REASON_SENTENCE_CAP,
+                         conf.REASON_SENTENCE_BASE + conf.REASON_SENTENCE_STEP * strength)
         out.append(Candidate("denial_reason", re.sub(r"\s+", " ", raw), raw, start, end, confidence))
-    if not out:
-        out += _reason_fallback(sentences, text)
     return out
 
 
