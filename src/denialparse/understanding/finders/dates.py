@@ -127,42 +127,54 @@ def _table_header_says_service(text: str, pos: int) -> bool:
     return False
 
 
+_UNLABELLED = "unlabelled"  # _date_role's answer for a bare date near the top
+
+
 def find_dates(text: str) -> list[Candidate]:
     """Every date with its role: letter_date, service_date, stated_deadline (others dropped)."""
     found: list[Candidate] = []
-    found_unlabelled = False
+    unlabelled_seen = False
     head_limit = max(600, len(text) // 5)
     for m in DATE_RE.finditer(text):
         parsed = parse_date(m.group(0))
         if parsed is None or not 1990 <= parsed.year <= 2100:
             continue
-        ctx = _context_before(text, m.start())[-60:]
         same_line = text[_line_bounds(text, m.start())[0] : m.start()]
-        sentence_ctx = text[max(0, m.start() - 80) : m.start()]
-        role, confidence = None, 0.0
         # A label on the same line decides; a bare label on the line above is a table header.
         if _IGNORE_CTX.search(same_line[-40:]):
             continue
-        if _LETTER_CTX.search(ctx):
-            role, confidence = "letter_date", conf.LETTER_DATE_LABELLED
-        elif _SERVICE_CTX.search(ctx) or _SERVICE_CTX.search(sentence_ctx):
-            role, confidence = "service_date", conf.SERVICE_DATE_LABELLED
-        elif _DEADLINE_CTX.search(sentence_ctx):
-            role, confidence = "stated_deadline", conf.STATED_DEADLINE_LABELLED
-        elif _table_header_says_service(text, m.start()):
-            role, confidence = "service_date", conf.SERVICE_DATE_TABLE_HEADER
-        elif not same_line.strip() and m.start() < head_limit:
-            line_end = _line_bounds(text, m.start())[1]
-            if not text[m.end() : line_end].strip():
-                # A date alone on its line near the top: the classic letter-date position.
-                role, confidence = "letter_date", conf.LETTER_DATE_ALONE_ON_LINE
-        elif m.start() < head_limit and not _SERVICE_CTX.search(ctx):
-            # No label at all, near the top: maybe the letter date ("Tampa, FL   May 2, 2026").
-            role, confidence = "letter_date", conf.LETTER_DATE_UNLABELLED if not found_unlabelled else 0.0
-            found_unlabelled = True
+        role, confidence = _date_role(text, m, same_line, near_top=m.start() < head_limit)
+        if role == _UNLABELLED:
+            # Only the first unlabelled date near the top may be the letter date.
+            role, confidence = "letter_date", confidence if not unlabelled_seen else 0.0
+            unlabelled_seen = True
         if role and confidence:
             found.append(Candidate(role, parsed.isoformat(), m.group(0), m.start(), m.end(), confidence))
     return found
+
+
+def _date_role(text: str, m: re.Match[str], same_line: str, *, near_top: bool) -> tuple[str | None, float]:
+    """The role of the date ``m`` from its label, its table header or where it sits."""
+    ctx = _context_before(text, m.start())[-60:]
+    sentence_ctx = text[max(0, m.start() - 80) : m.start()]
+    if _LETTER_CTX.search(ctx):
+        return "letter_date", conf.LETTER_DATE_LABELLED
+    if _SERVICE_CTX.search(ctx) or _SERVICE_CTX.search(sentence_ctx):
+        return "service_date", conf.SERVICE_DATE_LABELLED
+    if _DEADLINE_CTX.search(sentence_ctx):
+        return "stated_deadline", conf.STATED_DEADLINE_LABELLED
+    if _table_header_says_service(text, m.start()):
+        return "service_date", conf.SERVICE_DATE_TABLE_HEADER
+    if not same_line.strip() and near_top:
+        line_end = _line_bounds(text, m.start())[1]
+        if not text[m.end() : line_end].strip():
+            # A date alone on its line near the top: the classic letter-date position.
+            return "letter_date", conf.LETTER_DATE_ALONE_ON_LINE
+        return None, 0.0
+    if near_top and not _SERVICE_CTX.search(ctx):
+        # No label at all, near the top: maybe the letter date ("Tampa, FL   May 2, 2026").
+        return _UNLABELLED, conf.LETTER_DATE_UNLABELLED
+    return None, 0.0
 
 
 _RELATIVE_DEADLINE = re.compile(
