@@ -1,4 +1,4 @@
-"""Denial type and plan type: rule scores, printed codes, and the blend with the trained classifiers.
+"""Denial type and plan type: rule scores, printed codes, the blend with the trained classifiers.
 
 All of classification is here:
 
@@ -204,7 +204,8 @@ def blend(
     return {label: round(v / total, 4) for label, v in mixed.items()}
 
 
-def model_probs(doc: Doc, labels: set[str], calibration: dict[str, Any], component: str) -> dict[str, float]:
+def model_probs(doc: Doc, labels: set[str], calibration: dict[str, Any],
+                component: str) -> dict[str, float]:
     """The text classifier's scores for ``labels``, temperature-scaled as calibration.json says."""
     probs = {k: float(v) for k, v in doc.cats.items() if k in labels}
     temperature = float(calibration.get(component, {}).get("temperature", 1.0))
@@ -225,7 +226,8 @@ def plan_type(doc: Doc, pages: PageMap, calibration: dict[str, Any]) -> FieldVal
         return None
     # Plan types are printed in words the law prescribes (ERISA, Medicare Advantage, TRICARE...):
     # a cue is strong evidence, so the rules are sharper and weigh more here than for denials.
-    rule_probs = rule_scores.probabilities(PLAN_LABELS, sharpness=conf.PLAN_RULE_SHARPNESS) if strength else {}
+    rule_probs = (rule_scores.probabilities(PLAN_LABELS, sharpness=conf.PLAN_RULE_SHARPNESS)
+                  if strength else {})
     if rule_probs:
         # The letter printed plan-type wording, so "unknown" is not an answer any more.
         model = {k: v for k, v in model.items() if k != "unknown"}
@@ -254,7 +256,7 @@ def denial_type(doc: Doc, pages: PageMap, calibration: dict[str, Any]) -> Denial
     model = model_probs(doc, set(DENIAL_LABELS), calibration, "textcat_denial")
     if strength == 0 and not model:
         return None
-    if strength == 0 and sum(not t.is_space and not t.is_punct for t in doc) < MIN_WORDS_TO_CLASSIFY:
+    if strength == 0 and _word_count(doc) < MIN_WORDS_TO_CLASSIFY:
         return None  # a few words with no denial wording: the classifier would only guess
     rule_probs = rule_scores.probabilities(DENIAL_LABELS, baseline="other")
     probs = blend(rule_probs, model, strength)
@@ -272,3 +274,7 @@ def denial_type(doc: Doc, pages: PageMap, calibration: dict[str, Any]) -> Denial
         scores=scores,
         evidence=[pages.evidence(s, e) for s, e in spans],
     )
+
+
+def _word_count(doc: Doc) -> int:
+    return sum(not t.is_space and not t.is_punct for t in doc)

@@ -1,9 +1,9 @@
 """Every confidence the understanding stage gives, in one place.
 
 A field's confidence is how sure we are of the value, 0..1; fields under the review threshold
-(``Options.review_threshold``, 0.70 by default) are listed in ``needs_review`` and printed
-highlighted. So a number here decides, alone or with others, whether a person is asked to look:
-that is why they sit side by side. They were set by hand on the generated and hand-written test
+(``Options.review_threshold``) are listed in ``needs_review`` and flagged in the appeal. So a
+number here decides, alone or with others, whether a person is asked to look: that is why they
+sit side by side. They were set by hand on the generated and hand-written test
 sets (``models/ACCURACY.md``); moving one moves the figures there.
 
 Grouped by who uses them: the rule finders (``finders/``), the model's entities
@@ -87,7 +87,8 @@ NER_PRECISION_DEFAULT = 0.85  # a label's precision when the model ships no cali
 REAL_WORLD_DISCOUNT = 0.85  # generated held-out letters are easier than real ones
 
 # ------------------------------------------------------------------------- combining candidates
-AGREEMENT_BONUS = 0.06  # the model and a rule agree; small: it must not lift a reference over a claim
+# The model and a rule agree. Small: agreement must not lift a reference number over a claim number.
+AGREEMENT_BONUS = 0.06
 REPEAT_BONUS = 0.03  # per other candidate with the same value ...
 REPEAT_BONUS_MAX_REPEATS = 3  # ... counting at most this many
 SUPPORT_CAP = 0.99  # never certain
@@ -97,8 +98,10 @@ OCR_RELIABILITY_SLOPE = 0.5
 RELATIVE_DEADLINE_CAP = 0.85  # "60 days from this notice": no surer than the letter date, nor this
 
 # ------------------------------------------------------------------------------ classification
-MODEL_ONLY_DENIAL_CAP = 0.6  # no rule cue: the model's denial type stays under review (0.70)
-MODEL_ONLY_PLAN_CAP = 0.65  # no plan-type wording: the model's plan type stays under review
+# With no rule cue (no plan-type wording) the model's answer stays under the default review
+# threshold: a person should look.
+MODEL_ONLY_DENIAL_CAP = 0.6
+MODEL_ONLY_PLAN_CAP = 0.65
 PLAN_TYPE_FLOOR = 0.35  # a plan type less probable than this is not given
 # How much the rules weigh against the trained classifier: BASE + STEP x the winning raw rule
 # score, at most MAX. Plan types are printed in words the law prescribes (ERISA, Medicare

@@ -141,7 +141,8 @@ def _fix_ocr_digits(value: str) -> str:
     return re.sub(r"(?<=\d)[OoDIl|SBZ](?=\d)", lambda m: _OCR_DIGIT[m.group(0)], value)
 
 
-def _relative_deadline(text: str, values: dict[str, FieldValue | None], pages: PageMap) -> FieldValue | None:
+def _relative_deadline(text: str, values: dict[str, FieldValue | None],
+                       pages: PageMap) -> FieldValue | None:
     """'within 60 days of the date of this notice' + the letter date -> a stated deadline."""
     letter_date = values.get("letter_date")
     found = find_relative_deadline(text)

@@ -52,5 +52,6 @@ CARC_TO_DENIAL: dict[str, str] = _code_table(_codes["carc"])
 NCPDP_TO_DENIAL: dict[str, str] = _code_table(_codes["ncpdp"])
 # Field -> the labels that introduce its value (regex alternatives, case-insensitive).
 ID_LABELS: dict[str, str] = {
-    field: "|".join(alternatives) for field, alternatives in _read("id_labels.toml")["id_labels"].items()
+    field: "|".join(alternatives)
+    for field, alternatives in _read("id_labels.toml")["id_labels"].items()
 }

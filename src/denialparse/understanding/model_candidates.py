@@ -56,9 +56,11 @@ def model_candidates(doc: Doc, calibration: dict[str, Any],
             continue  # a patient is a person: "Brazos Valley Fabrication, Inc." is not one
         if value:
             span_prob = getattr(ent._, "dp_prob", None)  # None for a transition NER's span
-            confidence = conf.REAL_WORLD_DISCOUNT * precision.get(ent.label_, conf.NER_PRECISION_DEFAULT)
+            label_precision = precision.get(ent.label_, conf.NER_PRECISION_DEFAULT)
+            confidence = conf.REAL_WORLD_DISCOUNT * label_precision
             confidence = round(confidence * (span_prob if span_prob is not None else 1.0), 3)
-            out.append(Candidate(field, value, raw, ent.start_char, ent.end_char, confidence, "model"))
+            out.append(Candidate(field, value, raw, ent.start_char, ent.end_char, confidence,
+                                 "model"))
     return out
 
 

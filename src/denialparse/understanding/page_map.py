@@ -9,7 +9,7 @@ from denialparse.understanding import confidence as conf
 
 
 class PageMap:
-    """Maps offsets in ``letter.full_text()`` back to (page, offset, bbox), and how far to trust them."""
+    """Offsets in ``letter.full_text()`` back to (page, offset, bbox), and how far to trust them."""
 
     def __init__(self, letter: LetterText) -> None:
         self.letter = letter
@@ -33,7 +33,7 @@ class PageMap:
         return Evidence(page=page.number, start=local_start, end=local_end, bbox=bbox)
 
     def reliability(self, start: int) -> float:
-        """How far to trust text at ``start``: 1.0 for a text layer, from the OCR confidence otherwise."""
+        """How far to trust text at ``start``: 1.0 for a text layer, else from the OCR confidence."""
         index = max(0, bisect.bisect_right(self.offsets, start) - 1)
         page = self.letter.pages[index]
         if page.source is not TextSource.OCR or page.confidence is None:

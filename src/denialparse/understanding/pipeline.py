@@ -5,7 +5,7 @@ a wheel) has an ``entity_tagger`` (entities as BILUO tags, ``entity_tags.py``) a
 classifiers (``textcat_denial``, ``textcat_plan``). :func:`load_pipeline` appends, behind them:
 
 - ``payer_ruler``: a span ruler over the payer aliases (``data/payers.toml``);
-- ``denialparse_rules``: the rule finders (``finders/``), their candidates on ``doc._.dp_candidates``;
+- ``denialparse_rules``: the rule finders (``finders/``); candidates on ``doc._.dp_candidates``;
 - ``denialparse_classifier``: the rule scores of the denial and plan type (``classify.py``).
 
 ``extract.py`` reads all of it off the ``Doc``. With ``--model none`` (:data:`RULES_ONLY`) the
@@ -150,7 +150,8 @@ def rules_component(doc: Doc) -> Doc:
 
 def classifier_component(doc: Doc) -> Doc:
     """Rule scores for the denial type and the plan type (``classify`` blends them with the model)."""
-    doc._.dp_denial_rules = classify.denial_rule_scores(doc._.dp_sentences or [], doc._.dp_codes or [])
+    sentences, codes = doc._.dp_sentences or [], doc._.dp_codes or []
+    doc._.dp_denial_rules = classify.denial_rule_scores(sentences, codes)
     doc._.dp_plan_rules = classify.plan_rule_scores(_text(doc))
     return doc
 

@@ -36,7 +36,8 @@ if TYPE_CHECKING:
     from denialparse.understanding.sentences import Sentence
 
 
-def find_candidates(text: str, sentences: list[Sentence], payer_spans: Iterable[Span]) -> list[Candidate]:
+def find_candidates(text: str, sentences: list[Sentence],
+                    payer_spans: Iterable[Span]) -> list[Candidate]:
     """Every rule finder's candidates for the letter, in a fixed order (ties go to the first).
 
     Args:

@@ -1,4 +1,4 @@
-"""Printed codes: CARC (claim adjustment reason), RARC (remark), NCPDP reject and DUR conflict codes.
+"""Printed codes: CARC (claim adjustment reason), RARC (remark), NCPDP reject, DUR conflict.
 
 What each code says about the denial type is data (``data/codes.toml``), read by ``classify.py``.
 """
@@ -8,7 +8,9 @@ from __future__ import annotations
 import re
 
 # A line that starts with a code: what follows is the code's printed description.
-CODE_LINE = re.compile(r"^\s*(?:(?:CO|PR|OA|PI|CR)\s?-\s?[A-Z]?\d{1,3}|N\d{1,3}|M\d{1,3}|MA\d{1,3})\b")
+CODE_LINE = re.compile(
+    r"^\s*(?:(?:CO|PR|OA|PI|CR)\s?-\s?[A-Z]?\d{1,3}|N\d{1,3}|M\d{1,3}|MA\d{1,3})\b"
+)
 _CARC = re.compile(r"\b(?P<group>CO|PR|OA|PI|CR)\s?[-–]\s?(?P<code>[A-Z]?\d{1,3})\b")
 _CARC_LABELLED = re.compile(
     r"\b(?:CARC|claim adjustment reason code|(?:adjustment\s+)?reason\s+codes?|denial\s+codes?)"

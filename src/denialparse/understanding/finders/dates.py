@@ -149,11 +149,13 @@ def find_dates(text: str) -> list[Candidate]:
             role, confidence = "letter_date", confidence if not unlabelled_seen else 0.0
             unlabelled_seen = True
         if role and confidence:
-            found.append(Candidate(role, parsed.isoformat(), m.group(0), m.start(), m.end(), confidence))
+            found.append(Candidate(role, parsed.isoformat(), m.group(0), m.start(), m.end(),
+                                   confidence))
     return found
 
 
-def _date_role(text: str, m: re.Match[str], same_line: str, *, near_top: bool) -> tuple[str | None, float]:
+def _date_role(text: str, m: re.Match[str], same_line: str, *,
+               near_top: bool) -> tuple[str | None, float]:
     """The role of the date ``m`` from its label, its table header or where it sits."""
     ctx = _context_before(text, m.start())[-60:]
     sentence_ctx = text[max(0, m.start() - 80) : m.start()]

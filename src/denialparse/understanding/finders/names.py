@@ -1,4 +1,4 @@
-"""Names: the patient and the provider, after their labels, in the salutation and the address block."""
+"""Names: the patient and the provider, after labels, in the salutation and the address block."""
 
 from __future__ import annotations
 

@@ -69,7 +69,8 @@ def find_administrator(text: str) -> list[Candidate]:
     for m in _ADMINISTERED_BY.finditer(text):
         name = m["name"] or m["tpa"]
         start = m.start("name") if m["name"] else m.start("tpa")
-        out.append(Candidate("administrator", name.strip(), name, start, start + len(name), conf.ADMINISTRATOR))
+        out.append(Candidate("administrator", name.strip(), name, start, start + len(name),
+                             conf.ADMINISTRATOR))
     return out
 
 
@@ -89,7 +90,8 @@ def known_payers(text: str, spans: Iterable[Span]) -> list[Candidate]:
             continue
         confidence = conf.PAYER_ALIAS_IN_LETTERHEAD if in_head else conf.PAYER_ALIAS_IN_BODY
         confidence = conf.PAYER_LOW_PRIORITY_ALIASES.get(alias.upper(), confidence)
-        out.append(Candidate("payer", span.label_, alias, span.start_char, span.end_char, confidence))
+        out.append(Candidate("payer", span.label_, alias, span.start_char, span.end_char,
+                             confidence))
     return out
 
 

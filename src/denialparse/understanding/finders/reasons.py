@@ -1,4 +1,4 @@
-"""The denial reason: the labelled reason block, else the sentences with the strongest denial wording."""
+"""The denial reason: labelled reason blocks, and the sentences with the strongest denial wording."""
 
 from __future__ import annotations
 
@@ -88,7 +88,8 @@ def _reason_sentences(text: str, sentences: list[Sentence]) -> list[Candidate]:
         raw = text[start:end]
         confidence = min(conf.REASON_SENTENCE_CAP,
                          conf.REASON_SENTENCE_BASE + conf.REASON_SENTENCE_STEP * strength)
-        out.append(Candidate("denial_reason", re.sub(r"\s+", " ", raw), raw, start, end, confidence))
+        value = re.sub(r"\s+", " ", raw)
+        out.append(Candidate("denial_reason", value, raw, start, end, confidence))
     return out
 
 
