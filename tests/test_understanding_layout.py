@@ -93,3 +93,27 @@ def test_confidences_live_in_confidence_py(path: Path) -> None:
                  if isinstance(node, ast.Constant) and isinstance(node.value, float)
                  and 0.0 < node.value < 1.0 and node.value > 1e-6]
     assert fractions == [], f"{path.name}: move these to confidence.py: {fractions}"
+
+
+_GONE = re.compile(
+    r"understanding\.(?:rules|components)\b"  # split into finders/, pipeline.py, classify.py
+    r"|extract\.(?:load_pipeline|bundled_model_path|RULES_ONLY)\b"  # now in pipeline.py
+    r"|understanding\.extract import[^\n]*\b(?:load_pipeline|bundled_model_path|RULES_ONLY)\b"
+)
+
+
+def test_nothing_imports_what_moved_out_of_extract_and_rules() -> None:
+    """Pipeline loading lives in ``understanding.pipeline``; ``rules``/``components`` are gone.
+
+    Mostly lazy imports inside functions, which only fail when they run: read them instead.
+    """
+    root = PACKAGE.parents[1]
+    folders = [root / "src", root / "tests", root / "bench", root / "models" / "scripts", root / "scripts"]
+    stale = [
+        f"{path.relative_to(root)}:{n}"
+        for folder in folders if folder.is_dir()
+        for path in folder.rglob("*.py") if path.resolve() != Path(__file__).resolve()
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if _GONE.search(line)
+    ]
+    assert stale == []
