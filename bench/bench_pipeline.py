@@ -68,8 +68,9 @@ def bench_trained(model: Path, texts: list[str]) -> dict[str, float]:
 
 
 def bench_extract(model: str, texts: list[str]) -> float:
-    from denialparse.understanding.extract import extract, load_pipeline
     from denialparse.types import LetterText, PageText, TextSource
+    from denialparse.understanding.extract import extract
+    from denialparse.understanding.pipeline import load_pipeline
 
     nlp = load_pipeline(model)
     docs = [LetterText(source=TextSource.PLAIN,
@@ -86,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--model", type=Path, action="append", default=None,
                     help="pipeline directory (repeat to compare); default: the bundled one")
     args = ap.parse_args(argv)
-    from denialparse.understanding.extract import bundled_model_path
+    from denialparse.understanding.pipeline import bundled_model_path
 
     models = args.model or [bundled_model_path()]
     texts = letters(args.letters)

@@ -39,6 +39,6 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 @pytest.fixture(scope="session")
 def rules_nlp():
     """The rules-only pipeline (no trained model), loaded once."""
-    from denialparse.understanding.extract import load_pipeline
+    from denialparse.understanding.pipeline import load_pipeline
 
     return load_pipeline("none")

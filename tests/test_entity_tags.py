@@ -10,7 +10,7 @@ import pytest
 
 spacy = pytest.importorskip("spacy")
 
-from denialparse.understanding.entity_tags import decode, reference_tags, speed_up_tokenizer  # noqa: E402
+from denialparse.understanding.entity_tags import decode, reference_tags, speed_up_tokenizer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "models" / "scripts"))
 

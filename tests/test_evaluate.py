@@ -233,7 +233,7 @@ def test_corpus_without_labels_is_an_input_error(tmp_path: Path) -> None:
 @pytest.mark.model
 def test_evaluate_tiny_corpus_with_the_trained_pipeline(tmp_path: Path) -> None:
     """Rules + the committed model: the clear fields stay right (the model must not hurt them)."""
-    from denialparse.understanding.extract import bundled_model_path, load_pipeline
+    from denialparse.understanding.pipeline import bundled_model_path, load_pipeline
 
     model = bundled_model_path()
     assert model is not None, "the trained pipeline must be committed under models/"

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from denialparse.understanding.extract import extract
-from denialparse.understanding.rules import find_codes, parse_date
 from denialparse.types import LetterText, PageText, TextSource
+from denialparse.understanding.extract import extract
+from denialparse.understanding.finders.codes import find_codes
+from denialparse.understanding.finders.dates import parse_date
 
 
 def _letter(*pages: str, source: TextSource = TextSource.PLAIN) -> LetterText:
@@ -237,7 +238,7 @@ def test_plan_and_denial_cues_are_written_in_lower_case() -> None:
     ("Clinical policy # 0456 applies", None),
 ])
 def test_member_id_labels_of_commercial_and_medicaid_cards(line: str, expected: str | None) -> None:
-    from denialparse.understanding.rules import find_ids
+    from denialparse.understanding.finders.ids import find_ids
 
     found = {c.value for c in find_ids(line + "\n") if c.field == "member_id"}
     assert found == ({expected} if expected else set())
@@ -245,8 +246,9 @@ def test_member_id_labels_of_commercial_and_medicaid_cards(line: str, expected: 
 
 def test_a_few_words_with_no_denial_wording_get_no_denial_type() -> None:
     """The classifier's guess on "garbage" is not a denial type (we never invent)."""
-    from denialparse.understanding.extract import extract, load_pipeline
     from denialparse.types import LetterText, PageText, TextSource
+    from denialparse.understanding.extract import extract
+    from denialparse.understanding.pipeline import load_pipeline
 
     letter = LetterText(source=TextSource.PLAIN,
                         pages=[PageText(number=1, source=TextSource.PLAIN, text="garbage")])

@@ -57,13 +57,14 @@ def process_letter_with_text(
     from denialparse.deadlines import compute as deadlines
     from denialparse.reading import ingest, text
     from denialparse.understanding import extract
+    from denialparse.understanding.pipeline import load_pipeline
 
     options = options or Options()
     document = ingest.load_document(Path(path), options)
     # Load spaCy and the model (~2 s of CPU on first use) while the pages are read: OCR runs in
     # tesseract child processes, so the GIL is free for the import. Cached after the first letter.
     with ThreadPoolExecutor(max_workers=1) as loader:
-        pending = None if nlp else loader.submit(extract.load_pipeline, options.model_path)
+        pending = None if nlp else loader.submit(load_pipeline, options.model_path)
         letter = text.read_text(document, options)
         pipeline = nlp or pending.result()  # type: ignore[union-attr]
     found = extract.extract(letter, pipeline, review_threshold=options.review_threshold)

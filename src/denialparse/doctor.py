@@ -18,7 +18,7 @@ def _tesseract() -> str:
 
 
 def _model() -> str:
-    from denialparse.understanding.extract import bundled_model_path, load_pipeline
+    from denialparse.understanding.pipeline import bundled_model_path, load_pipeline
 
     nlp = load_pipeline(None)
     path = bundled_model_path()

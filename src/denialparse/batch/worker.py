@@ -48,10 +48,10 @@ class ApiProcessor:
 
     def warm_up(self, options: Options) -> None:
         """Load the pipeline now (cached per process), so the first letter doesn't pay for it."""
-        from denialparse.understanding import extract
+        from denialparse.understanding.pipeline import load_pipeline
 
         try:
-            extract.load_pipeline(options.model_path)
+            load_pipeline(options.model_path)
         except DenialParseError:
             # A missing model shows up again, per letter, as a failed row with its reason.
             log.debug("warm-up failed; letters will report it")

@@ -4,12 +4,13 @@ The trained pipeline finds entities with a built-in spaCy ``tagger`` (component
 ``entity_tagger``) whose labels are BILUO tags (``B-THERAPY``, ``I-THERAPY``, ``L-THERAPY``,
 ``U-MEMBER_ID``, ``O``), not with spaCy's transition-based ``ner``. On a 400-token letter on one
 core the transition NER took 12 ms, the tagger 0.3 ms; the issue asks for 100 letters a second.
-The price is that nothing forces a well-formed tag sequence, so :func:`decode` is lenient (an
-``I`` with no ``B`` starts a span, a ``B`` with no ``L`` ends where the label changes).
+The price is that nothing forces a well-formed tag sequence: with the tagger's scores,
+:func:`decode` takes the most probable valid one (:func:`viterbi`); without them it reads the tags
+leniently (an ``I`` with no ``B`` starts a span, a ``B`` with no ``L`` ends where the label changes).
 
 The saved pipeline keeps to built-in factories, so ``spacy.load`` of it alone gives tags on
-``token.tag_``; :func:`decode` (called by ``extract`` and the training metrics) turns them into
-spans.
+``token.tag_``; :func:`decode` (called by ``model_candidates`` and the training metrics) turns
+them into spans.
 """
 
 from __future__ import annotations
@@ -18,14 +19,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from denialparse.understanding.confidence import SURE_OUTSIDE
+
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc, Span
 
 TAGGER = "entity_tagger"
 OUTSIDE = "O"
-SURE_OUTSIDE = 0.98  # see best_valid_tags
-
 
 
 def reference_tags(doc: Doc) -> list[str]:

@@ -1,0 +1,118 @@
+"""Every confidence the understanding stage gives, in one place.
+
+A field's confidence is how sure we are of the value, 0..1; fields under the review threshold
+(``Options.review_threshold``) are listed in ``needs_review`` and flagged in the appeal. So a
+number here decides, alone or with others, whether a person is asked to look: that is why they
+sit side by side. They were set by hand on the generated and hand-written test
+sets (``models/ACCURACY.md``); moving one moves the figures there.
+
+Grouped by who uses them: the rule finders (``finders/``), the model's entities
+(``model_candidates.py``), combining candidates (``extract.py``), classification
+(``classify.py``) and decoding the entity tagger (``entity_tags.py``).
+"""
+
+from __future__ import annotations
+
+# ------------------------------------------------------------------------- rule finders: dates
+LETTER_DATE_LABELLED = 0.95  # "Date of notice: ..."
+SERVICE_DATE_LABELLED = 0.90  # "Date of service: ...", "received on ..."
+STATED_DEADLINE_LABELLED = 0.85  # "... no later than ..."
+SERVICE_DATE_TABLE_HEADER = 0.80  # a row under a "DOS" column
+LETTER_DATE_ALONE_ON_LINE = 0.80  # a bare date on its own line near the top
+LETTER_DATE_UNLABELLED = 0.55  # the first unlabelled date near the top ("Tampa, FL  May 2, 2026")
+
+# --------------------------------------------------------------------------- rule finders: IDs
+MEMBER_ID_BARE_LABEL = 0.80  # "ID: ..."
+CLAIM_ID_BARE_LABEL = 0.85  # "Claim: ...", "Reference: ...", "Case: ..."
+MEMBER_ID_LABELLED = 0.92  # "Member ID: ..."
+CLAIM_ID_OTHER_LABEL = 0.60  # a claim-ish label not in CLAIM_LABEL_CONFIDENCE
+VALUE_ON_NEXT_LINE_PENALTY = 0.10  # the value sits in the cell under its label
+# Preference of claim-ish labels (first key contained in the label wins): a claim number beats a
+# reference, which beats a case or authorization number.
+CLAIM_LABEL_CONFIDENCE: tuple[tuple[str, float], ...] = (
+    ("claim", 0.95),
+    ("icn", 0.9),
+    ("dcn", 0.9),
+    ("document control", 0.9),
+    ("reference", 0.85),
+    ("ref", 0.85),
+    ("case", 0.8),
+    ("appeal", 0.75),
+    ("determination", 0.8),
+    ("tracking", 0.75),
+    ("review", 0.75),
+    ("request", 0.75),
+    ("prior auth", 0.7),
+    ("authori", 0.7),
+    ("auth", 0.7),
+    ("pa", 0.65),
+    ("ticket", 0.6),
+)
+
+# ------------------------------------------------------------------------- rule finders: names
+NAME_IN_ADDRESS_BLOCK = 0.62  # the recipient block above a street line
+PATIENT_NAME_LABELLED = 0.88  # "Patient: ...", "Member name: ..."
+PROVIDER_NAME_LABELLED = 0.85  # "Requesting provider: ..."
+NAME_IN_SALUTATION = 0.70  # "Dear ...,"
+
+# ----------------------------------------------------------------------- rule finders: therapy
+THERAPY_LABELLED = 0.85  # "Service requested: ..."
+THERAPY_SUBJECT_LINE = 0.82  # "RE: Coverage decision for ..." (names the service on purpose)
+THERAPY_SENTENCE = 0.72  # the first denial-sentence pattern ...
+THERAPY_SENTENCE_STEP = 0.04  # ... and less for each later, looser one
+
+# ------------------------------------------------------------------------ rule finders: reason
+REASON_BLOCK_WITH_CUE = 0.88  # the block under "Reason for denial:" with denial wording
+REASON_BLOCK_WITHOUT_CUE = 0.70
+REASON_SENTENCE_BASE = 0.45  # a sentence with denial cues: base + step x its strength ...
+REASON_SENTENCE_STEP = 0.06
+REASON_SENTENCE_CAP = 0.92  # ... capped
+REASON_FALLBACK = 0.55  # the sentence that states the denial, no cue: under review on purpose
+
+# ------------------------------------------------------------------ rule finders: payer, address
+APPEAL_ADDRESS = 0.80
+ADMINISTRATOR = 0.75
+PAYER_ALIAS_IN_LETTERHEAD = 0.90
+PAYER_ALIAS_IN_BODY = 0.70
+# Names every Medicare-related letter prints: a payer only when nothing more specific is there.
+PAYER_LOW_PRIORITY_ALIASES: dict[str, float] = {
+    "MEDICARE": 0.5,
+    "CENTERS FOR MEDICARE & MEDICAID SERVICES": 0.55,
+}
+UNKNOWN_PAYER_FIRST_LINE = 0.60  # a payer-like letterhead line the lexicon doesn't know
+UNKNOWN_PAYER_LATER_LINE = 0.50  # a later one (a department or a plan name)
+
+# -------------------------------------------------------------------------- the model's entities
+NER_PRECISION_DEFAULT = 0.85  # a label's precision when the model ships no calibration.json
+REAL_WORLD_DISCOUNT = 0.85  # generated held-out letters are easier than real ones
+
+# ------------------------------------------------------------------------- combining candidates
+# The model and a rule agree. Small: agreement must not lift a reference number over a claim number.
+AGREEMENT_BONUS = 0.06
+REPEAT_BONUS = 0.03  # per other candidate with the same value ...
+REPEAT_BONUS_MAX_REPEATS = 3  # ... counting at most this many
+SUPPORT_CAP = 0.99  # never certain
+# Text read by OCR is trusted as FLOOR + SLOPE x the page's mean word confidence (at most 1).
+OCR_RELIABILITY_FLOOR = 0.55
+OCR_RELIABILITY_SLOPE = 0.5
+RELATIVE_DEADLINE_CAP = 0.85  # "60 days from this notice": no surer than the letter date, nor this
+
+# ------------------------------------------------------------------------------ classification
+# With no rule cue (no plan-type wording) the model's answer stays under the default review
+# threshold: a person should look.
+MODEL_ONLY_DENIAL_CAP = 0.6
+MODEL_ONLY_PLAN_CAP = 0.65
+PLAN_TYPE_FLOOR = 0.35  # a plan type less probable than this is not given
+# How much the rules weigh against the trained classifier: BASE + STEP x the winning raw rule
+# score, at most MAX. Plan types are printed in words the law prescribes (ERISA, Medicare
+# Advantage, TRICARE...), so their rules start higher and may weigh more than denial-type cues.
+DENIAL_RULE_WEIGHT_BASE = 0.15
+DENIAL_RULE_WEIGHT_MAX = 0.7
+PLAN_RULE_WEIGHT_BASE = 0.35
+PLAN_RULE_WEIGHT_MAX = 0.85
+RULE_WEIGHT_STEP = 0.08
+DENIAL_BASELINE_PRIOR = 0.5  # "other" gets this raw score, so an empty letter isn't 1/12 each
+PLAN_RULE_SHARPNESS = 1.5  # plan cues are strong evidence: a sharper softmax than for denials
+
+# ------------------------------------------------------------------------ entity tagger decoding
+SURE_OUTSIDE = 0.98  # a token this surely outside any entity is not decoded (entity_tags.py)
