@@ -17,7 +17,8 @@ from docx import Document
 from docx.enum.text import WD_COLOR_INDEX
 from lxml import etree
 
-from denialparse.appeal import render
+from denialparse.appeal import render, templates
+from denialparse.appeal.marks import clean_text
 from denialparse.exceptions import OutputError, ProfileError, TemplateError
 from denialparse.appeal.profile import PracticeProfile, load_profile, npi_is_valid
 from denialparse.types import (
@@ -648,9 +649,9 @@ def test_huge_value_renders_and_stays_valid(tmp_path: Path) -> None:
 
 
 def test_clean_text() -> None:
-    assert render.clean_text("a\r\nb\rc\x00d\ufffe") == "a\nb\ncd"
-    assert render.clean_text("{_{") != "{_{"  # defused for docxtpl, restored after the render
-    assert re.sub("[\ue000-\ue1ff]", "", render.clean_text("{_{ %_}")) == "{_{ %_}"
+    assert clean_text("a\r\nb\rc\x00d\ufffe") == "a\nb\ncd"
+    assert clean_text("{_{") != "{_{"  # defused for docxtpl, restored after the render
+    assert re.sub("[\ue000-\ue1ff]", "", clean_text("{_{ %_}")) == "{_{ %_}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -706,8 +707,8 @@ def test_practice_folder_overrides_ours_file_by_file(tmp_path: Path) -> None:
         practice / "medical_necessity.docx", "OUR OWN ARGUMENT for {{ claim.therapy }}"
     )
     _practice_template(practice / "cimt.docx", "CIMT ARGUMENT")
-    assert render.template_dirs(practice)[0] == practice
-    assert "cimt" in render.available_templates(practice)
+    assert templates.template_dirs(practice)[0] == practice
+    assert "cimt" in templates.available_templates(practice)
 
     doc, name = render.render_document(
         make_result("medical_necessity"), template_dir=practice, today=TODAY
@@ -731,9 +732,9 @@ def test_templates_are_package_data() -> None:
     from importlib import resources
 
     packaged = Path(str(resources.files("denialparse.appeal").joinpath("templates")))
-    assert render.template_dirs() == [packaged]
+    assert templates.template_dirs() == [packaged]
     assert (packaged / "base.docx").is_file()
-    assert render.template_dirs(Path("/practice"))[0] == Path("/practice")
+    assert templates.template_dirs(Path("/practice"))[0] == Path("/practice")
 
 
 def test_label_without_template_falls_back_to_general(
@@ -743,7 +744,7 @@ def test_label_without_template_falls_back_to_general(
     ours.mkdir()
     for name in ("base.docx", "other.docx"):
         shutil.copy(TEMPLATES / name, ours / name)
-    monkeypatch.setattr(render, "_our_template_dir", lambda: ours)
+    monkeypatch.setattr(templates, "_our_template_dir", lambda: ours)
     _, name = render.render_document(make_result("step_therapy"), today=TODAY)
     assert name == "other"
 
@@ -763,7 +764,7 @@ def test_broken_practice_template_raises_template_error(tmp_path: Path, body: st
 def test_doctor_check_names_the_broken_practice_template(tmp_path: Path) -> None:
     _practice_template(tmp_path / "other.docx", "{{ patient.nmae }}")
     _practice_template(tmp_path / "fine.docx", "A fine argument for {{ claim.therapy }}.")
-    problems = render.check_templates(tmp_path)
+    problems = templates.check_templates(tmp_path)
     assert len(problems) == 1 and "other.docx" in problems[0] and "nmae" in problems[0]
 
 
@@ -774,21 +775,20 @@ def test_not_a_docx_template_raises_template_error(tmp_path: Path) -> None:
 
 
 def test_missing_base_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(render, "_our_template_dir", lambda: tmp_path)
+    monkeypatch.setattr(templates, "_our_template_dir", lambda: tmp_path)
     with pytest.raises(TemplateError, match="base.docx not found"):
         render.render_document(make_result())
-    assert any("base.docx not found" in p for p in render.check_templates())
+    assert any("base.docx not found" in p for p in templates.check_templates())
 
 
 def test_our_argument_templates_share_the_base_styles() -> None:
     """They are spliced into base.docx without docxcompose's merge (most of the render time)."""
-    templates = TEMPLATES
-    for name in render.available_templates():
-        assert render._same_styles(templates / f"{name}.docx", templates / "base.docx"), name
+    for name in templates.available_templates():
+        assert render._same_styles(TEMPLATES / f"{name}.docx", TEMPLATES / "base.docx"), name
 
 
 def test_our_templates_pass_the_doctor_check() -> None:
-    assert render.check_templates() == []
+    assert templates.check_templates() == []
 
 
 def test_committed_templates_match_the_build_script(tmp_path: Path) -> None:

@@ -114,8 +114,18 @@ def write_appeal(
     profile_path: Path | None = None,
     template: str | None = None,
     template_dir: Path | None = None,
+    review_threshold: float | None = None,
 ) -> LetterResult:
     """Render the appeal DOCX for ``result`` (atomically) and return the result with ``appeal`` set.
+
+    Args:
+        result: the letter's result.
+        out_path: the .docx to write.
+        profile_path: the practice profile (TOML); None leaves highlighted placeholders.
+        template: an argument template name; None picks the denial type's.
+        template_dir: a practice's own template folder, searched before ours.
+        review_threshold: fields under this confidence are printed highlighted, with a Word
+            comment; None uses ``Options.review_threshold``'s default.
 
     Raises:
         ProfileError: the practice profile is malformed.
@@ -127,6 +137,11 @@ def write_appeal(
 
     profile = load_profile(profile_path) if profile_path else None
     info: AppealInfo = render.render_appeal(
-        result, Path(out_path), profile=profile, template=template, template_dir=template_dir
+        result,
+        Path(out_path),
+        profile=profile,
+        template=template,
+        template_dir=template_dir,
+        review_threshold=review_threshold,
     )
     return result.model_copy(update={"appeal": info})
