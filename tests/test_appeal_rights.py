@@ -126,7 +126,9 @@ def test_medicare_advantage_window_follows_the_letter_date() -> None:
     said = {}
     for day in (date(2024, 12, 31), date(2025, 1, 1)):
         letter_date = fv(day.isoformat())
-        rows = compute_deadlines(Fields(plan_type=fv("medicare_advantage"), letter_date=letter_date))
+        rows = compute_deadlines(
+            Fields(plan_type=fv("medicare_advantage"), letter_date=letter_date)
+        )
         result = make_result(plan="medicare_advantage", letter_date=letter_date, deadlines=rows)
         said[day.year] = _rights_paragraph(render.render_document(result, today=TODAY)[0])
     assert "within 60 days of the date of the notice" in said[2024]

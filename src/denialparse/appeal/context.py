@@ -94,8 +94,7 @@ _DEADLINE_NAMES = {
     "continuation_of_benefits": "Appeal in time to keep benefits during the appeal",
 }
 
-
-
+# The enclosures checklist: what every appeal encloses, then what wins each denial type.
 _COMMON_ENCLOSURES = (
     "Copy of the denial letter dated {letter_date}",
     "[Office notes, test results and reports supporting this appeal: list each with its date]",
@@ -144,7 +143,6 @@ _TYPE_ENCLOSURES: dict[DenialType, tuple[str, ...]] = {
     ),
     DenialType.OTHER: (),
 }
-
 
 
 def _format_date(iso: str) -> str:
@@ -422,4 +420,3 @@ def build_context(
         "enclosures": enclosures,
     }
     return context, b.comments.texts
-

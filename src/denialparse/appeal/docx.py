@@ -67,8 +67,6 @@ def _paragraph_elements(doc: DocxDocument) -> Iterator[tuple[_Element, bool]]:
                 yield p, False
 
 
-
-
 @dataclass
 class _Marked:
     """The marks open at one point of a paragraph (docxtpl splits a value at tabs into runs)."""

@@ -36,7 +36,6 @@ log = logging.getLogger(__name__)
 _W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
-
 _ENV: Any = None
 _ENV_LOCK = threading.Lock()
 _COMPILED_CACHE_SIZE = 64
@@ -281,4 +280,3 @@ def _save_atomically(doc: DocxDocument, out_path: Path) -> None:
         raise OutputError(
             f"can't write the appeal to {out_path} ({reason}); choose a writable path with -o"
         ) from e
-

@@ -134,28 +134,23 @@ def _deadline(
 ) -> Deadline:
     """One regulatory row for ``rule``; ``notice`` None means the letter date is unusable."""
     scope = _scope_note(rule, denial_type)
+    undated_because = ""
     if rule.after:
         # The clock starts with a later notice: no date, but say what starts it and what the
         # date would be if this very letter is that notice (a physician often holds that one).
-        later = "not computed, because that notice comes later"
+        undated_because = "not computed, because that notice comes later"
         if notice is not None:
-            later += f"; if this letter is that notice, it would be {apply_rule(rule, notice).due}"
-        basis = _sentence(describe(rule), later, scope, rule.note)
+            undated_because += (
+                f"; if this letter is that notice, it would be {apply_rule(rule, notice).due}"
+            )
+    elif notice is None:
+        undated_because = f"not computed: {missing_why}"
+    if undated_because or notice is None:
         return Deadline(
             kind=rule.kind,
             due=None,
             rule=rule.citation,
-            basis=basis,
-            source=SOURCE_REGULATION,
-            needs_review=True,
-        )
-    if notice is None:
-        basis = _sentence(describe(rule), f"not computed: {missing_why}", scope, rule.note)
-        return Deadline(
-            kind=rule.kind,
-            due=None,
-            rule=rule.citation,
-            basis=basis,
+            basis=_sentence(describe(rule), undated_because, scope, rule.note),
             source=SOURCE_REGULATION,
             needs_review=True,
         )
