@@ -74,11 +74,6 @@ def doubtful(value: str) -> str:
     return f"{DOUBT_OPEN}{value}{DOUBT_CLOSE}"
 
 
-def unmarked(text: str) -> str:
-    """``text`` as a reader sees it: every mark removed."""
-    return RESERVED.sub("", text)
-
-
 @dataclass
 class ReviewComments:
     """Word comments to attach after the render: mark number -> comment text."""
