@@ -77,3 +77,37 @@ def test_readme_demo_scan_to_appeal(tmp_path: Path) -> None:
     assert doc["denial_type"]["label"] == "duplicate_therapy"
     assert doc["fields"]["member_id"]["value"] == "U5822140903"
     assert Document(str(out)).paragraphs
+
+
+def test_review_threshold_reaches_the_extraction_and_the_appeal(tmp_path: Path) -> None:
+    """Issue 9, bug 3: --review-threshold decides what is flagged in the JSON and the DOCX."""
+    letter = str(SAMPLES / "cigna_cimt" / "letter.txt")
+    plain, strict = tmp_path / "plain.docx", tmp_path / "strict.docx"
+    default = run("appeal", letter, "-o", str(plain), "--json")
+    high = run("appeal", letter, "-o", str(strict), "--json", "--review-threshold", "0.95")
+    assert default.exit_code == 0 and high.exit_code == 0, high.stderr
+    # The sample's therapy is read with about 0.8 confidence: above 0.70, under 0.95.
+    therapy = json.loads(high.stdout)["fields"]["therapy"]["confidence"]
+    assert 0.7 <= therapy < 0.95
+    assert "therapy" not in json.loads(default.stdout)["needs_review"]
+    assert "therapy" in json.loads(high.stdout)["needs_review"]
+    assert not [c for c in Document(str(plain)).comments if "service or therapy" in c.text]
+    assert [c for c in Document(str(strict)).comments if "service or therapy" in c.text]
+
+
+def test_extract_takes_the_review_threshold() -> None:
+    letter = str(SAMPLES / "cigna_cimt" / "letter.txt")
+    result = run("extract", letter, "--json", "--review-threshold", "0.95")
+    assert result.exit_code == 0, result.stderr
+    assert "therapy" in json.loads(result.stdout)["needs_review"]
+    bad = run("extract", letter, "--review-threshold", "1.5")
+    assert bad.exit_code == 2
+
+
+def test_review_threshold_help_shows_the_options_default() -> None:
+    from denialparse.options import Options
+
+    default = Options.model_fields["review_threshold"].default
+    for command in ("extract", "appeal", "batch"):
+        shown = run(command, "--help").stdout
+        assert f"[default: {default:.2f}]" in " ".join(shown.split()), command

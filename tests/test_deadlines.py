@@ -13,20 +13,20 @@ from typing import Any
 
 import pytest
 
-from denialparse.deadlines.compute import (
-    LETTER_RULE,
+from denialparse.deadlines.calendar import (
     add_business_days,
     add_months,
-    apply_rule,
-    compute_deadlines,
     federal_holidays,
     is_business_day,
-    load_rules,
     next_business_day,
-    parse_rules,
-    review_needed,
-    rules_in_force,
 )
+from denialparse.deadlines.compute import (
+    LETTER_RULE,
+    apply_rule,
+    compute_deadlines,
+    review_needed,
+)
+from denialparse.deadlines.rules import load_rules, parse_rules, rules_in_force
 from denialparse.exceptions import MissingDependencyError
 from denialparse.types import Deadline, DenialType, Fields, FieldValue, PlanType
 
@@ -459,7 +459,7 @@ def test_a_gap_between_rule_versions_is_said_not_guessed(monkeypatch: pytest.Mon
         if entry["plan_type"] == "medicare_advantage" and entry["kind"] == "reconsideration":
             entry.setdefault("effective_from", date(2020, 1, 1))
     book = parse_rules(doc)
-    monkeypatch.setattr("denialparse.deadlines.compute.load_rules", lambda: book)
+    monkeypatch.setattr("denialparse.deadlines.rules.load_rules", lambda: book)
     rows = compute_deadlines(fields("medicare_advantage", "2019-06-01"))
     assert rows[0].kind == "appeal" and rows[0].due is None and rows[0].needs_review
     assert "No rule" in rows[0].basis

@@ -17,9 +17,10 @@ from docx import Document
 from docx.enum.text import WD_COLOR_INDEX
 from lxml import etree
 
-from denialparse.appeal import render
-from denialparse.exceptions import OutputError, ProfileError, TemplateError
+from denialparse.appeal import render, templates
+from denialparse.appeal.marks import clean_text
 from denialparse.appeal.profile import PracticeProfile, load_profile, npi_is_valid
+from denialparse.exceptions import OutputError, ProfileError, TemplateError
 from denialparse.types import (
     Deadline,
     DenialType,
@@ -565,6 +566,87 @@ def test_plan_type_comment_reads_well(tmp_path: Path) -> None:
     )
 
 
+def _runs_with(doc: Any, text: str) -> list[Any]:
+    """Runs holding ``text``; fails if an appearance is split over runs (part unmarked)."""
+    runs = [r for p in all_paragraphs(doc) for r in p.runs if text in r.text]
+    appearances = sum(p.text.count(text) for p in all_paragraphs(doc))
+    assert len(runs) == appearances, "an appearance of the value is split over several runs"
+    return runs
+
+
+DOUBTFUL_THERAPY = "it because hearing aids"
+
+
+def test_a_doubtful_field_is_highlighted_wherever_it_is_printed(tmp_path: Path) -> None:
+    """Issue 9, bug 6: a comment is invisible on paper, so the value itself is highlighted."""
+    result = make_result(therapy=fv(DOUBTFUL_THERAPY, 0.68))
+    _, doc = render_to(tmp_path, result)
+    text = doc_text(doc)
+    assert f"denial of coverage for {DOUBTFUL_THERAPY}" in text
+    assert f"reversed and {DOUBTFUL_THERAPY} covered" in text
+    runs = _runs_with(doc, DOUBTFUL_THERAPY)
+    assert len(runs) >= 3
+    assert all(r.font.highlight_color is not None for r in runs)
+    # Told apart from the prompts to fill in, and still commented once.
+    assert {r.font.highlight_color for r in runs} == {WD_COLOR_INDEX.TURQUOISE}
+    assert [c.text for c in doc.comments if "service or therapy" in c.text]
+    assert list(_comment_anchors(tmp_path / "appeal.docx").values()) == [DOUBTFUL_THERAPY]
+
+
+def test_a_sure_field_is_not_highlighted(tmp_path: Path) -> None:
+    _, doc = render_to(tmp_path, make_result(therapy=fv(DOUBTFUL_THERAPY, 0.95)))
+    runs = _runs_with(doc, DOUBTFUL_THERAPY)
+    # Copies inside a [prompt] are yellow with their prompt; none is marked as doubtful.
+    assert all(r.font.highlight_color != WD_COLOR_INDEX.TURQUOISE for r in runs)
+    for sentence in ("denial of coverage for", "I ask that the denial be reversed"):
+        paragraph = next(p for p in all_paragraphs(doc) if sentence in p.text)
+        value = [r for r in paragraph.runs if DOUBTFUL_THERAPY in r.text]
+        assert value and all(r.font.highlight_color is None for r in value), paragraph.text
+    assert list(doc.comments) == []
+
+
+def test_every_copy_of_a_doubtful_payer_is_highlighted(tmp_path: Path) -> None:
+    _, doc = render_to(tmp_path, make_result(payer=fv("Cigna", 0.4, raw="Cigna Healthcare, Inc.")))
+    for form in ("Cigna Healthcare, Inc.", "Cigna"):  # as printed (address), brand (text)
+        runs = [r for p in all_paragraphs(doc) for r in p.runs if r.text == form]
+        assert runs and all(r.font.highlight_color == WD_COLOR_INDEX.TURQUOISE for r in runs)
+
+
+def test_doubtful_denial_and_plan_type_are_highlighted(tmp_path: Path) -> None:
+    result = make_result("step_therapy", label_confidence=0.41, plan_type=fv("fehb", 0.5))
+    _, doc = render_to(tmp_path, result)
+    doubt = [
+        r.text for p in all_paragraphs(doc) for r in p.runs
+        if r.font.highlight_color == WD_COLOR_INDEX.TURQUOISE
+    ]
+    assert "step therapy" in doubt
+    assert any("5 CFR 890.105(b)(1)" in t for t in doubt)  # the rights resting on the plan type
+
+
+@pytest.mark.parametrize(("threshold", "commented"), [(None, False), (0.7, False), (0.8, True)])
+def test_the_review_threshold_decides_what_is_flagged(
+    tmp_path: Path, threshold: float | None, commented: bool
+) -> None:
+    """Issue 9, bug 3: render took 0.70 whatever --review-threshold said."""
+    result = make_result(therapy=fv("constraint-induced movement therapy", 0.75))
+    out = tmp_path / "appeal.docx"
+    render.render_appeal(result, out, today=TODAY, review_threshold=threshold)
+    doc = Document(str(out))
+    assert bool([c for c in doc.comments if "service or therapy" in c.text]) is commented
+    runs = _runs_with(doc, "constraint-induced movement therapy")
+    assert any(r.font.highlight_color == WD_COLOR_INDEX.TURQUOISE for r in runs) is commented
+
+
+def test_write_appeal_passes_the_review_threshold(tmp_path: Path) -> None:
+    from denialparse.api import write_appeal
+
+    result = make_result(member_id=fv("U1234567801", 0.85))
+    strict = write_appeal(result, tmp_path / "strict.docx", review_threshold=0.9)
+    default = write_appeal(result, tmp_path / "default.docx")
+    assert [c.text for c in Document(strict.appeal.path).comments if "member ID" in c.text]
+    assert list(Document(default.appeal.path).comments) == []
+
+
 def test_estimated_deadline_is_commented_and_missing_due_is_a_placeholder(tmp_path: Path) -> None:
     deadlines = [
         Deadline(
@@ -648,9 +730,9 @@ def test_huge_value_renders_and_stays_valid(tmp_path: Path) -> None:
 
 
 def test_clean_text() -> None:
-    assert render.clean_text("a\r\nb\rc\x00d\ufffe") == "a\nb\ncd"
-    assert render.clean_text("{_{") != "{_{"  # defused for docxtpl, restored after the render
-    assert re.sub("[\ue000-\ue1ff]", "", render.clean_text("{_{ %_}")) == "{_{ %_}"
+    assert clean_text("a\r\nb\rc\x00d\ufffe") == "a\nb\ncd"
+    assert clean_text("{_{") != "{_{"  # defused for docxtpl, restored after the render
+    assert re.sub("[\ue000-\ue1ff]", "", clean_text("{_{ %_}")) == "{_{ %_}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -706,8 +788,8 @@ def test_practice_folder_overrides_ours_file_by_file(tmp_path: Path) -> None:
         practice / "medical_necessity.docx", "OUR OWN ARGUMENT for {{ claim.therapy }}"
     )
     _practice_template(practice / "cimt.docx", "CIMT ARGUMENT")
-    assert render.template_dirs(practice)[0] == practice
-    assert "cimt" in render.available_templates(practice)
+    assert templates.template_dirs(practice)[0] == practice
+    assert "cimt" in templates.available_templates(practice)
 
     doc, name = render.render_document(
         make_result("medical_necessity"), template_dir=practice, today=TODAY
@@ -731,9 +813,9 @@ def test_templates_are_package_data() -> None:
     from importlib import resources
 
     packaged = Path(str(resources.files("denialparse.appeal").joinpath("templates")))
-    assert render.template_dirs() == [packaged]
+    assert templates.template_dirs() == [packaged]
     assert (packaged / "base.docx").is_file()
-    assert render.template_dirs(Path("/practice"))[0] == Path("/practice")
+    assert templates.template_dirs(Path("/practice"))[0] == Path("/practice")
 
 
 def test_label_without_template_falls_back_to_general(
@@ -743,7 +825,7 @@ def test_label_without_template_falls_back_to_general(
     ours.mkdir()
     for name in ("base.docx", "other.docx"):
         shutil.copy(TEMPLATES / name, ours / name)
-    monkeypatch.setattr(render, "_our_template_dir", lambda: ours)
+    monkeypatch.setattr(templates, "_our_template_dir", lambda: ours)
     _, name = render.render_document(make_result("step_therapy"), today=TODAY)
     assert name == "other"
 
@@ -763,7 +845,7 @@ def test_broken_practice_template_raises_template_error(tmp_path: Path, body: st
 def test_doctor_check_names_the_broken_practice_template(tmp_path: Path) -> None:
     _practice_template(tmp_path / "other.docx", "{{ patient.nmae }}")
     _practice_template(tmp_path / "fine.docx", "A fine argument for {{ claim.therapy }}.")
-    problems = render.check_templates(tmp_path)
+    problems = templates.check_templates(tmp_path)
     assert len(problems) == 1 and "other.docx" in problems[0] and "nmae" in problems[0]
 
 
@@ -774,21 +856,20 @@ def test_not_a_docx_template_raises_template_error(tmp_path: Path) -> None:
 
 
 def test_missing_base_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(render, "_our_template_dir", lambda: tmp_path)
+    monkeypatch.setattr(templates, "_our_template_dir", lambda: tmp_path)
     with pytest.raises(TemplateError, match="base.docx not found"):
         render.render_document(make_result())
-    assert any("base.docx not found" in p for p in render.check_templates())
+    assert any("base.docx not found" in p for p in templates.check_templates())
 
 
 def test_our_argument_templates_share_the_base_styles() -> None:
     """They are spliced into base.docx without docxcompose's merge (most of the render time)."""
-    templates = TEMPLATES
-    for name in render.available_templates():
-        assert render._same_styles(templates / f"{name}.docx", templates / "base.docx"), name
+    for name in templates.available_templates():
+        assert render._same_styles(TEMPLATES / f"{name}.docx", TEMPLATES / "base.docx"), name
 
 
 def test_our_templates_pass_the_doctor_check() -> None:
-    assert render.check_templates() == []
+    assert templates.check_templates() == []
 
 
 def test_committed_templates_match_the_build_script(tmp_path: Path) -> None:

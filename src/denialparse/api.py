@@ -138,8 +138,14 @@ def write_appeal(
 ) -> LetterResult:
     """Render the appeal DOCX for ``result`` (atomically) and return the result with ``appeal`` set.
 
-    ``review_threshold`` is ``Options.review_threshold``: fields below it are marked for review
-    in the appeal (None = the renderer's default, the same 0.70).
+    Args:
+        result: the letter's result.
+        out_path: the .docx to write.
+        profile_path: the practice profile (TOML); None leaves highlighted placeholders.
+        template: an argument template name; None picks the denial type's.
+        template_dir: a practice's own template folder, searched before ours.
+        review_threshold: fields under this confidence are printed highlighted, with a Word
+            comment; None uses ``Options.review_threshold``'s default.
 
     Raises:
         ProfileError: the practice profile is malformed.
@@ -150,8 +156,12 @@ def write_appeal(
     from denialparse.appeal.profile import load_profile
 
     profile = load_profile(profile_path) if profile_path else None
-    # review_threshold goes on to render_appeal once it takes it (issue 9, bug 3: render's part).
     info: AppealInfo = render.render_appeal(
-        result, Path(out_path), profile=profile, template=template, template_dir=template_dir
+        result,
+        Path(out_path),
+        profile=profile,
+        template=template,
+        template_dir=template_dir,
+        review_threshold=review_threshold,
     )
     return result.model_copy(update={"appeal": info})

@@ -71,10 +71,15 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
     )
 
 
-def _options(ocr: str = "auto", lang: str = "eng", model: str | None = None) -> Any:
+def _options(
+    ocr: str = "auto", lang: str = "eng", model: str | None = None,
+    review_threshold: float | None = None,
+) -> Any:
     from denialparse.options import OcrMode, Options
 
-    return Options(ocr=OcrMode(ocr), lang=lang, model_path=model)
+    # None keeps Options' own default, the one place it is set.
+    threshold = {} if review_threshold is None else {"review_threshold": review_threshold}
+    return Options(ocr=OcrMode(ocr), lang=lang, model_path=model, **threshold)
 
 
 _letter_arg = click.argument(
@@ -93,6 +98,15 @@ _model_opt = click.option(
     default=None,
     metavar="DIR|none",
     help="spaCy pipeline directory; 'none' for rules only. Default: the bundled model.",
+)
+_review_threshold_opt = click.option(
+    "--review-threshold",
+    type=click.FloatRange(0, 1),
+    default=None,
+    metavar="0-1",
+    # The default is Options' (not imported here, to keep --help fast); a test keeps them equal.
+    help="Fields under this confidence go into needs_review and are highlighted, with a "
+    "comment, in the appeal. [default: 0.70]",
 )
 
 
@@ -115,12 +129,16 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
 @_ocr_opt
 @_lang_opt
 @_model_opt
+@_review_threshold_opt
 @handle_errors
-def extract(letter: Path, as_json: bool, ocr: str, lang: str, model: str | None) -> None:
+def extract(
+    letter: Path, as_json: bool, ocr: str, lang: str, model: str | None,
+    review_threshold: float | None,
+) -> None:
     """Read LETTER, extract its fields, classify the denial, compute the deadlines."""
     from denialparse.api import process_letter
 
-    result = process_letter(letter, options=_options(ocr, lang, model))
+    result = process_letter(letter, options=_options(ocr, lang, model, review_threshold))
     if as_json:
         click.echo(json.dumps(result.to_json_dict(), indent=2))
     else:
@@ -152,6 +170,7 @@ def extract(letter: Path, as_json: bool, ocr: str, lang: str, model: str | None)
 @_ocr_opt
 @_lang_opt
 @_model_opt
+@_review_threshold_opt
 @handle_errors
 def appeal(
     letter: Path,
@@ -163,13 +182,16 @@ def appeal(
     ocr: str,
     lang: str,
     model: str | None,
+    review_threshold: float | None,
 ) -> None:
     """Extract LETTER, then fill the appeal template for its denial type."""
     from denialparse.api import process_letter, write_appeal
 
-    result = process_letter(letter, options=_options(ocr, lang, model))
+    options = _options(ocr, lang, model, review_threshold)
+    result = process_letter(letter, options=options)
     result = write_appeal(
-        result, output, profile_path=profile, template=template, template_dir=template_dir
+        result, output, profile_path=profile, template=template, template_dir=template_dir,
+        review_threshold=options.review_threshold,
     )
     if as_json:
         click.echo(json.dumps(result.to_json_dict(), indent=2))
@@ -196,6 +218,7 @@ def appeal(
 @_ocr_opt
 @_lang_opt
 @_model_opt
+@_review_threshold_opt
 @handle_errors
 def batch(
     in_dir: Path,
@@ -210,6 +233,7 @@ def batch(
     ocr: str,
     lang: str,
     model: str | None,
+    review_threshold: float | None,
 ) -> None:
     """Every letter under IN_DIR: results, appeals and a manifest sorted by deadline in OUT_DIR."""
     from denialparse.batch import run_batch, summary_table
@@ -228,7 +252,7 @@ def batch(
         profile_path=profile,
         template=template,
         template_dir=template_dir,
-        options=_options(ocr, lang, model),
+        options=_options(ocr, lang, model, review_threshold),
     )
     click.echo(summary_table(summary))
     if getattr(summary, "interrupted", False):

@@ -27,7 +27,7 @@ def _model() -> str:
 
 
 def _templates() -> str:
-    from denialparse.appeal.render import check_templates, template_dirs
+    from denialparse.appeal.templates import check_templates, template_dirs
     from denialparse.exceptions import TemplateError
 
     problems = check_templates()

@@ -1,8 +1,8 @@
 """Appeal deadlines: plan type + letter date + the rules table -> dated, cited deadlines.
 
 The law lives in ``data/deadline_rules.toml`` (one entry per plan type, kind and version, each with
-its citation and the dates it is in force); this module only picks the version in force on the
-letter date and does the calendar arithmetic. Principles:
+its citation and the dates it is in force; read by ``rules``); this module applies the version in
+force on the letter date with the calendar arithmetic of ``calendar``. Principles:
 
 - Never invent a date. A deadline that starts from a later notice (the final internal decision,
   the IRE decision...) is listed with ``due=None`` and a basis saying what starts its clock.
@@ -14,361 +14,30 @@ letter date and does the calendar arithmetic. Principles:
 
 from __future__ import annotations
 
-import calendar
-import functools
 import logging
 import re
-import tomllib
 from dataclasses import dataclass
 from datetime import date, timedelta
-from importlib import resources
-from typing import Any
 
-from denialparse.exceptions import MissingDependencyError
+from denialparse.deadlines.calendar import (
+    add_business_days,
+    add_months,
+    holiday_or_weekday,
+    is_business_day,
+    next_business_day,
+)
+from denialparse.deadlines.rules import PLAN_NAMES, Rule, rules_in_force
 from denialparse.types import Deadline, DenialType, Fields, FieldValue, PlanType
 
 log = logging.getLogger(__name__)
-
-RULES_RESOURCE = ("data", "deadline_rules.toml")
-
-UNITS = frozenset({"days", "months", "business_days"})
-STARTS = frozenset({"receipt", "notice_date"})
-OVERFLOWS = frozenset({"next_month_first", "clamp"})
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 SOURCE_REGULATION = "regulation"
 SOURCE_LETTER = "letter"
 SOURCE_ESTIMATE = "estimate"
 LETTER_RULE = "deadline stated in the letter"
 
-# Human names for bases; the order is the tie-break when two plan types give the same date.
-PLAN_NAMES: dict[PlanType, str] = {
-    PlanType.MEDICAID_MCO: "Medicaid managed care",
-    PlanType.MEDICARE_ADVANTAGE: "Medicare Advantage",
-    PlanType.MEDICARE_PART_D: "Medicare Part D",
-    PlanType.TRICARE: "TRICARE",
-    PlanType.ORIGINAL_MEDICARE: "Original Medicare",
-    PlanType.ERISA: "employer plan (ERISA)",
-    PlanType.ACA_INDIVIDUAL: "individual/marketplace plan",
-    PlanType.FEHB: "FEHB",
-}
-
 MIN_YEAR, MAX_YEAR = 1900, 2200
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-# --------------------------------------------------------------------------------------------
-# The rules table
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One version of one deadline rule, as read from ``deadline_rules.toml``."""
-
-    plan_type: PlanType
-    kind: str
-    amount: int
-    unit: str
-    start: str
-    citation: str
-    primary: bool = False
-    receipt_presumption_days: int = 0
-    after: str | None = None
-    roll_forward: bool = False
-    month_overflow: str = "clamp"
-    effective_from: date | None = None
-    effective_to: date | None = None
-    needs_review: bool = False
-    in_scope: frozenset[str] = frozenset()
-    out_of_scope: frozenset[str] = frozenset()
-    scope_note: str = ""
-    note: str = ""
-
-    def in_force(self, on: date) -> bool:
-        """Whether this version applies to a notice dated ``on`` (bounds inclusive)."""
-        if self.effective_from is not None and on < self.effective_from:
-            return False
-        return self.effective_to is None or on <= self.effective_to
-
-
-@dataclass(frozen=True)
-class Holiday:
-    """A federal holiday: a fixed date (observed Fri/Mon) or the nth weekday of a month."""
-
-    name: str
-    month: int
-    day: int | None = None
-    weekday: int | None = None
-    nth: int | None = None
-    from_year: int | None = None
-
-
-@dataclass(frozen=True)
-class RuleBook:
-    """The parsed rules table."""
-
-    rules: tuple[Rule, ...]
-    holidays: tuple[Holiday, ...]
-
-
-def _broken(what: str) -> MissingDependencyError:
-    return MissingDependencyError(
-        f"the deadline rules table is broken ({what}); reinstall denialparse or fix "
-        "src/denialparse/data/deadline_rules.toml",
-        code="bad_deadline_rules",
-    )
-
-
-def _opt_date(entry: dict[str, Any], key: str, where: str) -> date | None:
-    value = entry.get(key)
-    if value is None:
-        return None
-    # tomllib gives datetime.date for a bare TOML date; a datetime would also pass isinstance.
-    if not isinstance(value, date) or hasattr(value, "hour"):
-        raise _broken(f"{where}: {key} must be a TOML date like 2025-01-01")
-    return value
-
-
-def _parse_rule(entry: dict[str, Any], index: int) -> Rule:
-    where = f"rule #{index + 1}"
-    try:
-        plan = PlanType(entry["plan_type"])
-        kind, amount, unit = str(entry["kind"]), entry["amount"], entry["unit"]
-        start, citation = entry["start"], str(entry["citation"])
-    except (KeyError, ValueError) as e:
-        raise _broken(f"{where}: missing or bad key {e}") from e
-    if plan is PlanType.UNKNOWN:
-        raise _broken(f"{where}: 'unknown' is derived, not a rule's plan type")
-    if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
-        raise _broken(f"{where}: amount must be a positive integer")
-    if unit not in UNITS or start not in STARTS:
-        raise _broken(
-            f"{where}: unit must be one of {sorted(UNITS)}, start one of {sorted(STARTS)}"
-        )
-    overflow = entry.get("month_overflow", "clamp")
-    if overflow not in OVERFLOWS:
-        raise _broken(f"{where}: month_overflow must be one of {sorted(OVERFLOWS)}")
-    presumption = entry.get("receipt_presumption_days", 0)
-    if not isinstance(presumption, int) or presumption < 0:
-        raise _broken(f"{where}: receipt_presumption_days must be a non-negative integer")
-    labels = {d.value for d in DenialType}
-    in_scope = frozenset(entry.get("in_scope", ()))
-    out_of_scope = frozenset(entry.get("out_of_scope", ()))
-    if not (in_scope | out_of_scope) <= labels:
-        raise _broken(f"{where}: in_scope/out_of_scope must hold denial-type labels")
-    rule = Rule(
-        plan_type=plan,
-        kind=kind,
-        amount=amount,
-        unit=unit,
-        start=start,
-        citation=citation,
-        primary=bool(entry.get("primary", False)),
-        receipt_presumption_days=presumption,
-        after=entry.get("after"),
-        roll_forward=bool(entry.get("roll_forward", False)),
-        month_overflow=overflow,
-        effective_from=_opt_date(entry, "effective_from", where),
-        effective_to=_opt_date(entry, "effective_to", where),
-        needs_review=bool(entry.get("needs_review", False)),
-        in_scope=in_scope,
-        out_of_scope=out_of_scope,
-        scope_note=str(entry.get("scope_note", "")),
-        note=str(entry.get("note", "")),
-    )
-    if rule.primary and rule.after:
-        raise _broken(f"{where}: a primary rule must start from this letter, not a later notice")
-    return rule
-
-
-def _parse_holiday(entry: dict[str, Any], index: int) -> Holiday:
-    where = f"holiday #{index + 1}"
-    try:
-        name, month = str(entry["name"]), int(entry["month"])
-    except (KeyError, ValueError, TypeError) as e:
-        raise _broken(f"{where}: needs a name and a month") from e
-    day, weekday, nth = entry.get("day"), entry.get("weekday"), entry.get("nth")
-    if (day is None) == (weekday is None):
-        raise _broken(f"{where}: give either day, or weekday and nth")
-    if weekday is not None and (weekday not in WEEKDAYS or nth not in (1, 2, 3, 4, -1)):
-        raise _broken(f"{where}: weekday must be a day name and nth 1-4 or -1")
-    return Holiday(
-        name=name,
-        month=month,
-        day=day,
-        weekday=None if weekday is None else WEEKDAYS.index(weekday),
-        nth=nth,
-        from_year=entry.get("from_year"),
-    )
-
-
-def _check_versions(rules: tuple[Rule, ...]) -> None:
-    """Versions of one (plan, kind) must not overlap; every plan type needs a primary rule."""
-    groups: dict[tuple[PlanType, str], list[Rule]] = {}
-    for rule in rules:
-        groups.setdefault((rule.plan_type, rule.kind), []).append(rule)
-    for (plan, kind), versions in groups.items():
-        ordered = sorted(versions, key=lambda r: r.effective_from or date.min)
-        for earlier, later in zip(ordered, ordered[1:], strict=False):
-            if earlier.effective_to is None or (
-                later.effective_from is not None and earlier.effective_to >= later.effective_from
-            ):
-                raise _broken(f"{plan.value}/{kind}: versions overlap")
-        if len({r.primary for r in versions}) > 1:
-            raise _broken(f"{plan.value}/{kind}: all versions must agree on 'primary'")
-    primaries = {r.plan_type for r in rules if r.primary}
-    missing = [p.value for p in PLAN_NAMES if p not in primaries]
-    if missing:
-        raise _broken(f"no primary rule for {', '.join(missing)}")
-    kinds = {(r.plan_type, r.kind) for r in rules if r.primary}
-    if len(kinds) != len(primaries):
-        raise _broken("more than one primary kind for one plan type")
-
-
-def parse_rules(doc: dict[str, Any]) -> RuleBook:
-    """Validate a parsed rules table.
-
-    Args:
-        doc: the TOML document as ``tomllib`` returns it.
-
-    Returns:
-        The rules and holidays.
-
-    Raises:
-        MissingDependencyError: the table is malformed (a broken install, hence exit 3).
-    """
-    if doc.get("schema_version") != 1:
-        raise _broken("schema_version must be 1")
-    rules = tuple(_parse_rule(e, i) for i, e in enumerate(doc.get("rule", [])))
-    holidays = tuple(_parse_holiday(e, i) for i, e in enumerate(doc.get("holiday", [])))
-    _check_versions(rules)
-    return RuleBook(rules=rules, holidays=holidays)
-
-
-@functools.cache
-def load_rules() -> RuleBook:
-    """Read and validate the packaged rules table (once per process).
-
-    Returns:
-        The rules and holidays.
-
-    Raises:
-        MissingDependencyError: the file is missing or malformed.
-    """
-    resource = resources.files("denialparse.deadlines").joinpath(*RULES_RESOURCE)
-    try:
-        doc = tomllib.loads(resource.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as e:
-        raise _broken(type(e).__name__) from e
-    book = parse_rules(doc)
-    log.debug("loaded %d deadline rules and %d holidays", len(book.rules), len(book.holidays))
-    return book
-
-
-# --------------------------------------------------------------------------------------------
-# Calendar arithmetic
-
-
-def _nth_weekday(year: int, month: int, weekday: int, nth: int) -> date:
-    if nth > 0:
-        first = date(year, month, 1)
-        return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (nth - 1))
-    last = date(year, month, calendar.monthrange(year, month)[1])
-    return last - timedelta(days=(last.weekday() - weekday) % 7)
-
-
-def _observed(day: date) -> date:
-    # Saturday holidays are observed the Friday before, Sunday ones the Monday after.
-    if day.weekday() == 5:
-        return day - timedelta(days=1)
-    if day.weekday() == 6:
-        return day + timedelta(days=1)
-    return day
-
-
-@functools.cache
-def federal_holidays(year: int) -> dict[date, str]:
-    """Federal holidays observed in ``year``, with the Friday/Monday shifts.
-
-    New Year's Day of ``year + 1`` falling on a Saturday is observed on Dec 31 of ``year``, so it
-    is included here.
-
-    Args:
-        year: the calendar year.
-
-    Returns:
-        Observed date -> holiday name.
-    """
-    found: dict[date, str] = {}
-    for holiday in load_rules().holidays:
-        for y in (year, year + 1):
-            if holiday.from_year is not None and y < holiday.from_year:
-                continue
-            if holiday.day is not None:
-                day = _observed(date(y, holiday.month, holiday.day))
-            elif holiday.weekday is not None and holiday.nth is not None:
-                day = _nth_weekday(y, holiday.month, holiday.weekday, holiday.nth)
-            else:  # parse_rules refuses this; keeps the type checker honest
-                continue
-            if day.year == year:
-                found[day] = holiday.name
-    return found
-
-
-def is_business_day(day: date) -> bool:
-    """Monday to Friday and not an observed federal holiday."""
-    return day.weekday() < 5 and day not in federal_holidays(day.year)
-
-
-def next_business_day(day: date) -> date:
-    """``day`` itself if it is a business day, else the next one."""
-    while not is_business_day(day):
-        day += timedelta(days=1)
-    return day
-
-
-def add_business_days(start: date, count: int) -> date:
-    """The ``count``-th business day after ``start`` (``start`` itself not counted).
-
-    Args:
-        start: the day the clock starts.
-        count: business days to add (>= 0).
-
-    Returns:
-        The resulting date.
-    """
-    day = start
-    for _ in range(count):
-        day = next_business_day(day + timedelta(days=1))
-    return day
-
-
-def add_months(start: date, months: int, *, overflow: str = "clamp") -> date:
-    """Calendar-month arithmetic: the same day number ``months`` later.
-
-    Args:
-        start: the first date.
-        months: months to add (may be negative).
-        overflow: what to do when the target month has no such day (Oct 31 + 4 months):
-            ``"next_month_first"`` gives the 1st of the following month (the ACA external-review
-            rule: Oct 30 -> Mar 1), ``"clamp"`` the last day of the target month.
-
-    Returns:
-        The resulting date.
-
-    Raises:
-        ValueError: unknown ``overflow``.
-    """
-    if overflow not in OVERFLOWS:
-        raise ValueError(f"overflow must be one of {sorted(OVERFLOWS)}")
-    years, month0 = divmod(start.month - 1 + months, 12)
-    year, month = start.year + years, month0 + 1
-    last = calendar.monthrange(year, month)[1]
-    if start.day <= last:
-        return date(year, month, start.day)
-    if overflow == "clamp":
-        return date(year, month, last)
-    return date(year, month, last) + timedelta(days=1)
 
 
 # --------------------------------------------------------------------------------------------
@@ -383,14 +52,9 @@ class Computed:
     notes: tuple[str, ...]
 
 
-def _plural(amount: int, unit: str) -> str:
-    word = {"days": "day", "months": "month", "business_days": "business day"}[unit]
-    return f"{amount} {word}{'' if amount == 1 else 's'}"
-
-
 def describe(rule: Rule) -> str:
     """The rule as a plain phrase, e.g. "60 days from receipt; receipt presumed 5 days after..."."""
-    span = _plural(rule.amount, rule.unit)
+    span = rule.window
     notice = rule.after or "the notice"
     if rule.start == "notice_date":
         return f"{span} from the date of {notice}"
@@ -433,8 +97,9 @@ def apply_rule(rule: Rule, notice_date: date) -> Computed:
             notes.append(f"the month has no day {start.day}, so {target}")
     if rule.roll_forward and not is_business_day(due):
         rolled = next_business_day(due)
-        why = federal_holidays(due.year).get(due) or calendar.day_name[due.weekday()]
-        notes.append(f"{due.isoformat()} falls on {why}, moved to the next business day")
+        notes.append(
+            f"{due.isoformat()} falls on {holiday_or_weekday(due)}, moved to the next business day"
+        )
         due = rolled
     return Computed(due=due, notes=tuple(notes))
 
@@ -469,28 +134,23 @@ def _deadline(
 ) -> Deadline:
     """One regulatory row for ``rule``; ``notice`` None means the letter date is unusable."""
     scope = _scope_note(rule, denial_type)
+    undated_because = ""
     if rule.after:
         # The clock starts with a later notice: no date, but say what starts it and what the
         # date would be if this very letter is that notice (a physician often holds that one).
-        later = "not computed, because that notice comes later"
+        undated_because = "not computed, because that notice comes later"
         if notice is not None:
-            later += f"; if this letter is that notice, it would be {apply_rule(rule, notice).due}"
-        basis = _sentence(describe(rule), later, scope, rule.note)
+            undated_because += (
+                f"; if this letter is that notice, it would be {apply_rule(rule, notice).due}"
+            )
+    elif notice is None:
+        undated_because = f"not computed: {missing_why}"
+    if undated_because or notice is None:
         return Deadline(
             kind=rule.kind,
             due=None,
             rule=rule.citation,
-            basis=basis,
-            source=SOURCE_REGULATION,
-            needs_review=True,
-        )
-    if notice is None:
-        basis = _sentence(describe(rule), f"not computed: {missing_why}", scope, rule.note)
-        return Deadline(
-            kind=rule.kind,
-            due=None,
-            rule=rule.citation,
-            basis=basis,
+            basis=_sentence(describe(rule), undated_because, scope, rule.note),
             source=SOURCE_REGULATION,
             needs_review=True,
         )
@@ -504,28 +164,6 @@ def _deadline(
         source=SOURCE_REGULATION,
         needs_review=rule.needs_review or bool(scope),
     )
-
-
-def rules_in_force(plan_type: PlanType, on: date | None) -> list[Rule]:
-    """The version of each of a plan type's rules in force on the letter date.
-
-    Args:
-        plan_type: a known plan type.
-        on: the letter date; None picks the current (latest) version of each rule.
-
-    Returns:
-        Rules in table order, primary first; a kind with no version in force on ``on`` is left out.
-    """
-    chosen: dict[str, Rule] = {}
-    for rule in load_rules().rules:
-        if rule.plan_type is not plan_type:
-            continue
-        if on is None:
-            if rule.effective_to is None:
-                chosen[rule.kind] = rule
-        elif rule.in_force(on):
-            chosen[rule.kind] = rule
-    return sorted(chosen.values(), key=lambda r: not r.primary)
 
 
 # --------------------------------------------------------------------------------------------
@@ -569,13 +207,6 @@ def _plan_type(value: FieldValue | None) -> tuple[PlanType, str]:
 # Unknown plan type and the letter's own deadline
 
 
-def _span_from_notice(rule: Rule) -> str:
-    """The window counted from the notice date, e.g. "65 days" for 60 days + 5 days' presumption."""
-    if rule.unit == "days" and rule.start == "receipt":
-        return _plural(rule.amount + rule.receipt_presumption_days, "days")
-    return _plural(rule.amount, rule.unit)
-
-
 def _unknown_plan(notice: date | None, missing_why: str, why_unknown: str) -> Deadline:
     """The earliest first-level deadline among the plan types, as an estimate to check."""
     # With no letter date the comparison still needs a date: any fixed one gives the same winner
@@ -590,7 +221,7 @@ def _unknown_plan(notice: date | None, missing_why: str, why_unknown: str) -> De
     options.sort(key=lambda o: (o[0], order.index(o[1])))
     due, plan, rule = options[0]
     others = ", ".join(
-        f"{PLAN_NAMES[p]} {d.isoformat() if notice else _span_from_notice(r)}"
+        f"{PLAN_NAMES[p]} {d.isoformat() if notice else r.window_from_notice}"
         for d, p, r in options[1:]
     )
     head = (

@@ -151,7 +151,7 @@ def _relative_deadline(text: str, values: dict[str, FieldValue | None],
     amount, unit, raw, start, end = found
     notice = date.fromisoformat(letter_date.value)
     if unit == "months":
-        from denialparse.deadlines.compute import add_months
+        from denialparse.deadlines.calendar import add_months
 
         due = add_months(notice, amount)
     else:
