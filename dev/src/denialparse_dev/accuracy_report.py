@@ -351,6 +351,7 @@ def main(argv: list[str] | None = None) -> int:
         if "trained" in args.modes:
             results["model_alone"] = model_alone(args.model, root)
         by_set[name] = results
+    args.out.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_text(args.out, render_markdown(by_set, args.model))
     # The blind set's per-letter verdicts stay out of the committed JSON too (aggregates only).
     public = {name: {k: ({kk: vv for kk, vv in v.items() if kk != "per_letter"}
