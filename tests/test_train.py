@@ -159,10 +159,17 @@ def test_recipe_smoke(tmp_path: Path) -> None:
     import spacy
 
     project = _project(tmp_path)
+    out = project / "denialparse-pipeline"
+    out.mkdir()
+    (out / "README.md").write_text("hand-written\n")
+    (out / "stale.bin").write_bytes(b"old pipeline")
     for command in ("generate", "ocr", "train", "check", "promote"):
         proc = _run(project, command)
         assert proc.returncode == 0, (command, proc.stdout[-2000:], proc.stderr[-2000:])
-    out = project / "denialparse-pipeline"
+    # Swapped in whole: the old files are gone, the hand-written README is kept, no leftovers.
+    assert not (out / "stale.bin").exists()
+    assert (out / "README.md").read_text() == "hand-written\n"
+    assert sorted(p.name for p in project.iterdir() if p.name.startswith(".")) == []
     nlp = spacy.load(out)
     assert nlp.pipe_names == ["tok2vec", "entity_tagger", "textcat_denial", "textcat_plan"]
     assert tuple(nlp.get_pipe("entity_tagger").labels) == entity_tag_labels()
