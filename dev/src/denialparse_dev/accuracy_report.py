@@ -11,11 +11,13 @@ letters written after the rules were tuned and never tuned on: blind). Each is s
 forms: the ``.txt`` sources, and the rendered text PDFs, scans and faxes under ``forms/``
 (each set's ``render.py`` makes them). For the blind set the report gives per-field counts only,
 never which letter failed on what, so that reading the report does not tune on it. Each form
-is scored twice with ``denialparse.evaluate.evaluate_corpus``: rules only (``Options(model_path="none")``) and the
-trained pipeline in ``models/denialparse-pipeline``. OCR is the slow part, so each letter's text
-is read once and reused for both runs (``denialparse.reading.text.read_text`` is memoised per file hash
-for the duration of this script). Also written: ``models/accuracy.json``, keyed by set, with
-every verdict for set A and only the per-field aggregates for the blind set B.
+is scored twice with ``denialparse.evaluate.evaluate_corpus``: rules only
+(``Options(model_path="none")``) and the trained pipeline (``--model``, default
+``models/denialparse-pipeline``). OCR is the slow part, so each letter's text is read once and
+reused for both runs (``denialparse.reading.text.read_text`` is memoised per file hash for the
+duration of this script, and kept in ``--text-cache`` between runs). Also written:
+``accuracy.json`` next to ``--out``, keyed by set, with every verdict for set A and only the
+per-field aggregates for the blind set B.
 """
 
 from __future__ import annotations
@@ -146,15 +148,15 @@ def render_markdown(by_set: dict[str, dict[str, Any]], model_dir: Path) -> str:
         "# Accuracy on the hand-written test sets",
         "",
         "Regenerate: `cd models && spacy project run report` (or `.venv/bin/python -m "
-        "denialparse_dev.accuracy_report`). Two sets of letters written by hand, neither ever trained on: "
-        "set A (`models/testset/`) was looked at while the rules were tuned, so its figures are "
-        "not blind; set B (`models/testset2/`) was written after the rules were tuned and never "
-        "tuned on, so its figures are blind (and for it this report gives per-field counts only, "
-        "not which letter failed). Forms: `text` = the `.txt` sources, `pdf` = born-digital PDF "
-        "(text layer), `scan` = image-only scan (200–300 dpi, skew, noise, some upside down), "
-        "`fax` = G4 fax TIFF. Scoring is the contract's (`denialparse evaluate`). Each cell: "
-        "accuracy in % (right/scored). **R** = rules only (`--model none`), **M** = rules + "
-        "trained pipeline (what `denialparse extract` runs).",
+        "denialparse_dev.accuracy_report`). Two sets of letters written by hand, neither ever "
+        "trained on: set A (`models/testset/`) was looked at while the rules were tuned, so its "
+        "figures are not blind; set B (`models/testset2/`) was written after the rules were tuned"
+        " and never tuned on, so its figures are blind (and for it this report gives per-field "
+        "counts only, not which letter failed). Forms: `text` = the `.txt` sources, `pdf` = "
+        "born-digital PDF (text layer), `scan` = image-only scan (200–300 dpi, skew, noise, some "
+        "upside down), `fax` = G4 fax TIFF. Scoring is the contract's (`denialparse evaluate`). "
+        "Each cell: accuracy in % (right/scored). **R** = rules only (`--model none`), **M** = "
+        "rules + trained pipeline (what `denialparse extract` runs).",
         "",
     ]
     for name, results in by_set.items():

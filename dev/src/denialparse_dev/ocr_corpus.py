@@ -2,12 +2,12 @@
 project's own ingest + text stages, and carry the labels over onto the text really read.
 
 For each selected letter of a generated corpus (``spans.jsonl``), one form is rendered with
-``letterforms`` (the same module the samples and the hand-written test sets use), read
-with ``denialparse.reading.ingest.load_document`` + ``denialparse.reading.text.read_text`` (text layer for the
-PDF, tesseract for scans and faxes), and every entity is moved onto the new text by a character
-alignment (``difflib.SequenceMatcher``). An entity whose aligned text differs too much from the
-original is kept as *missing* annotation (neither taught as an entity nor as "outside"), so OCR
-garbage is not taught as a label.
+``letterforms`` (the same module the samples and the hand-written test sets use), read with
+``denialparse.reading.ingest.load_document`` + ``denialparse.reading.text.read_text`` (text
+layer for the PDF, tesseract for scans and faxes), and every entity is moved onto the new text
+by a character alignment (``difflib.SequenceMatcher``). An entity whose aligned text differs
+too much from the original is kept as *missing* annotation (neither taught as an entity nor as
+"outside"), so OCR garbage is not taught as a label.
 
 Usage::
 
