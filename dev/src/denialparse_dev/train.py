@@ -247,7 +247,6 @@ def train_pipeline(
     epochs: int,
     seed: int,
     max_seconds: float | None = None,
-    batch_size: int = 4,
 ) -> TrainMetrics:
     """Train on ``train_records``, keep the epoch that scores best on ``dev_records``.
 
@@ -255,12 +254,11 @@ def train_pipeline(
         train_records: ``spans.jsonl`` records to train on.
         dev_records: held-out records (may be empty: then the last epoch is kept).
         out_dir: where the pipeline is written (``nlp.to_disk``), replacing what is there.
-        config_path: the pipeline config (``models/configs/pipeline.cfg``); the labels are
-            filled in from ``denialparse.types``.
+        config_path: the pipeline config (``models/configs/pipeline.cfg``): components, batcher,
+            dropout, optimizer; the labels are filled in from ``denialparse.types``.
         epochs: passes over the training records.
         seed: random seed (shuffling, dropout, weights).
         max_seconds: stop after the epoch that crosses this wall-clock budget.
-        batch_size: letters per update.
 
     Returns:
         The dev metrics of the kept pipeline (empty metrics without dev records).
@@ -268,7 +266,7 @@ def train_pipeline(
     Raises:
         OutputError: ``out_dir`` can't be written.
     """
-    from spacy.util import fix_random_seed, load_config, load_model_from_config, minibatch
+    from spacy.util import fix_random_seed, load_config, load_model_from_config, registry
 
     fix_random_seed(seed)
     config = load_config(config_path)
@@ -283,6 +281,8 @@ def train_pipeline(
         raise ValueError("no training records")
     nlp.initialize(lambda: [p.main for p in pairs[:200]])
     optimizer = nlp.create_optimizer()
+    batcher = registry.resolve({"batcher": nlp.config["training"]["batcher"]})["batcher"]
+    dropout = nlp.config["training"]["dropout"]
     rng = random.Random(seed)
     best: tuple[float, bytes] | None = None
     best_metrics = TrainMetrics()
@@ -290,8 +290,8 @@ def train_pipeline(
     for epoch in range(epochs):
         rng.shuffle(pairs)
         losses: dict[str, float] = {}
-        for batch in minibatch(pairs, size=batch_size):
-            _update(nlp, batch, optimizer, losses, drop=0.1)
+        for batch in batcher(pairs):
+            _update(nlp, batch, optimizer, losses, drop=dropout)
         if dev_records:
             with nlp.select_pipes(enable=nlp.pipe_names), nlp.use_params(optimizer.averages):
                 metrics = evaluate_pipeline(nlp, dev_records)
