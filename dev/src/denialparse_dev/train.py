@@ -82,7 +82,7 @@ def entity_tag_labels() -> tuple[str, ...]:
 
 @dataclass
 class _Pair:
-    """The two examples of one letter: (NER + denial cats) and (plan cats), same predicted doc."""
+    """The two examples of one letter: (entity tags + denial cats) and (plan cats), same doc."""
 
     main: Example
     plan: Example
@@ -348,8 +348,8 @@ def fit_calibration(nlp: Language, records: Sequence[dict[str, Any]]) -> dict[st
 
     Temperature ``T`` rescales the textcat probabilities as ``softmax(log(p) / T)``; it is the
     value (on a grid) that minimises the negative log-likelihood on held-out letters. Entity
-    precision per label is what the lead's combiner may use as the model's confidence for a
-    span of that label (spaCy's greedy NER gives no per-span score).
+    precision per label is what ``extract`` starts from for a model span of that label
+    (discounted for real letters, times the span's own probability).
 
     Args:
         nlp: the trained pipeline.
