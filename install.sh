@@ -26,6 +26,8 @@ echo "==> virtual environment .venv ($("$PYTHON" --version 2>&1))" >&2
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".[dev,cluster]"  # cluster: Dask, for --scheduler and its tests
+# The dev package (training recipe, letter rendering for samples and test sets; not in the wheel).
+.venv/bin/python -m pip install -q -e ./dev
 
 echo "==> denialparse doctor" >&2
 .venv/bin/denialparse doctor

@@ -11,7 +11,7 @@ e.g. an older pipeline from ``git archive``) it prints:
 - extract: the whole extraction stage per letter as ``denialparse extract`` runs it (trained
   components + rule components + choosing the fields), letters/s; also with rules only.
 
-The letters are generated (``models/scripts/generate.py``, fixed seed, about 1900 characters and
+The letters are generated (``denialparse_dev.generate``, the dev package; fixed seed, about 1900 characters and
 400 tokens each). One process, ``OMP_NUM_THREADS=1``; the best of three passes is reported,
 because on a shared machine the slow passes measure the neighbours.
 """
@@ -21,15 +21,12 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 os.environ["OMP_NUM_THREADS"] = "1"
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "models" / "scripts"))
 
 
 def best_of(passes: int, run: Callable[[], None]) -> float:
@@ -43,7 +40,7 @@ def best_of(passes: int, run: Callable[[], None]) -> float:
 
 
 def letters(n: int) -> list[str]:
-    import generate
+    from denialparse_dev import generate
 
     rng = random.Random(4242)
     return [generate.make_letter(rng, f"b{i}").text.replace("\f", "\n") for i in range(n)]

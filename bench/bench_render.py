@@ -120,14 +120,17 @@ def _fmt(times: list[float]) -> str:
 
 def cold_render(out_dir: Path) -> float:
     """Seconds for one render in a fresh interpreter, imports included."""
+    result_json = out_dir / "cold-result.json"
+    result_json.write_text(_result().model_dump_json(), encoding="utf-8")  # type: ignore[attr-defined]
     code = (
-        "import sys, time; t = time.perf_counter(); sys.path.insert(0, {bench!r});"
-        "import bench_render as b; from pathlib import Path;"
+        "import time; t = time.perf_counter(); from pathlib import Path;"
+        "from denialparse.types import LetterResult;"
         "from denialparse.appeal.render import render_appeal;"
         "from denialparse.appeal.profile import load_profile;"
-        "render_appeal(b._result(), Path({out!r}), profile=load_profile(b.PROFILE));"
+        "result = LetterResult.model_validate_json(Path({result!r}).read_text());"
+        "render_appeal(result, Path({out!r}), profile=load_profile(Path({profile!r})));"
         "print(time.perf_counter() - t)"
-    ).format(bench=str(Path(__file__).parent), out=str(out_dir / "cold.docx"))
+    ).format(result=str(result_json), out=str(out_dir / "cold.docx"), profile=str(PROFILE))
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return float(proc.stdout.strip().splitlines()[-1])
 

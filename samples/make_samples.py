@@ -7,22 +7,21 @@ Run from anywhere::
 
 The letters and their ``expected.json`` files are written by hand and committed; this script only
 renders the forms a practice receives (text PDF, image-only scan, G4 fax, phone photo) through
-``scripts/letterforms.py``. Output is deterministic: same sources, same seeds, same bytes (as long
-as Pillow, libjpeg, libtiff and pypdfium2 are the same versions).
+``denialparse_dev.letterforms`` (the dev package, ``pip install -e dev/``). Output is
+deterministic: same sources, same seeds, same bytes (as long as Pillow, libjpeg, libtiff and
+pypdfium2 are the same versions).
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "scripts"))
+from denialparse_dev import letterforms
 
-import letterforms  # noqa: E402 - path set up above
+HERE = Path(__file__).resolve().parent
 
 log = logging.getLogger("make_samples")
 

@@ -134,7 +134,7 @@ def test_version_and_help() -> None:
     assert code == 0 and out.startswith("denialparse, version ")
     code, out, _ = run("--help")
     assert code == 0
-    for command in ("extract", "appeal", "batch", "doctor", "evaluate", "train"):
+    for command in ("extract", "appeal", "batch", "doctor", "evaluate"):
         assert command in out
 
 

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import random
-import sys
-from pathlib import Path
 
 import pytest
 
 spacy = pytest.importorskip("spacy")
 
 from denialparse.understanding.entity_tags import decode, reference_tags, speed_up_tokenizer
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "models" / "scripts"))
 
 
 def _tagged(words: list[str], tags: list[str]):
@@ -62,7 +58,7 @@ def test_reference_tags_round_trip_with_missing_regions() -> None:
 
 
 def test_faster_tokenizer_gives_the_same_tokens() -> None:
-    import generate
+    from denialparse_dev import generate
 
     slow, fast = spacy.blank("en"), spacy.blank("en")
     speed_up_tokenizer(fast)

@@ -4,19 +4,12 @@ from __future__ import annotations
 
 import random
 import re
-import sys
 import time
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "models" / "scripts"))
-
-import generate  # noqa: E402
-import noise  # noqa: E402
-import reasons  # noqa: E402
-
-from denialparse.train import DENIAL_LABELS, ENT_LABELS, PLAN_LABELS  # noqa: E402
+from denialparse.types import DENIAL_LABELS, ENTITY_LABELS, PLAN_LABELS
+from denialparse_dev import generate, noise, reasons
 
 
 def _letters(n_per_seed: int = 75, seeds: tuple[int, ...] = (1, 2, 3, 4)) -> list:
@@ -47,7 +40,7 @@ def test_spans_exact_non_overlapping_and_everything_occurs() -> None:
         structures[lt.structure] += 1
     assert set(types) == set(DENIAL_LABELS)
     assert set(plans) == set(PLAN_LABELS)
-    assert set(labels) == set(ENT_LABELS)
+    assert set(labels) == set(ENTITY_LABELS)
     assert set(structures) == set(generate.STRUCTURES), set(generate.STRUCTURES) - set(
         structures)
 
@@ -107,7 +100,7 @@ def test_reason_codes_belong_to_the_type() -> None:
 def test_pools_respect_therapy_kind_and_plan() -> None:
     for dtype in DENIAL_LABELS:
         for kind in ("drug", "svc"):
-            for plan in (*PLAN_LABELS[:-1], None):
+            for plan in (*generate.STATED_PLANS, None):
                 pool = reasons.pool(dtype, kind, plan)
                 assert pool, (dtype, kind, plan)
                 for w in pool:

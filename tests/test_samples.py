@@ -20,7 +20,8 @@ from types import ModuleType
 
 import pytest
 
-from denialparse.types import DenialType, PlanType
+from denialparse.types import DENIAL_LABELS, PLAN_LABELS
+from denialparse_dev import letterforms
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"
@@ -37,7 +38,6 @@ def _load(path: Path, name: str) -> ModuleType:
     return module
 
 
-letterforms = _load(REPO / "scripts" / "letterforms.py", "letterforms")
 make_samples = _load(SAMPLES / "make_samples.py", "make_samples")
 
 CASES = {c.name: c for c in make_samples.CASES}
@@ -50,8 +50,8 @@ LABEL_KEYS = (
 SAMPLE_EXTRA_KEYS = (
     "patient_name", "provider_name", "reference_codes", "stated_deadline", "stated_deadline_text",
 )
-PLAN_TYPES = {p.value for p in PlanType}
-DENIAL_TYPES = {d.value for d in DenialType}
+PLAN_TYPES = set(PLAN_LABELS)
+DENIAL_TYPES = set(DENIAL_LABELS)
 
 
 def check_label(label: dict[str, object], keys: tuple[str, ...]) -> None:
@@ -220,7 +220,7 @@ def test_demo_scan_is_readable_by_tesseract(tmp_path: Path) -> None:
 
 
 # ------------------------------------------------------------------------------------------
-# scripts/letterforms.py
+# denialparse_dev.letterforms
 # ------------------------------------------------------------------------------------------
 
 LETTER = "Acme Health Plan\nPO Box 1\n\nJanuary 2, 2026\n\nMember ID: X123\n\fPage two text.\n"

@@ -16,13 +16,11 @@ so the output is deterministic.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parents[1] / "scripts"))
+from denialparse_dev.testset_render import RenderPlan, main
 
-from testset_render import RenderPlan, main  # noqa: E402 - path set up above
+HERE = Path(__file__).resolve().parent
 
 FONTS = ("Helvetica", "Times-Roman", "Helvetica", "Courier")
 # Portal notices, CMS forms and fax cover sheets have no letterhead block to set apart.

@@ -18,13 +18,11 @@ renders do not share noise patterns.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parents[1] / "scripts"))
+from denialparse_dev.testset_render import RenderPlan, main
 
-from testset_render import RenderPlan, main  # noqa: E402 - path set up above
+HERE = Path(__file__).resolve().parent
 
 FONTS = ("Times-Roman", "Helvetica", "Courier", "Helvetica", "Times-Roman")
 # The MSN, the Medicare remittance and the MedImpact decision print as plain forms, with no

@@ -298,24 +298,6 @@ def evaluate(corpus: Path, as_json: bool, model: str | None) -> None:
         click.echo(format_report(report))
 
 
-@cli.command()
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
-              help="Where to write the pipeline [models/denialparse-pipeline].")
-@click.option("--corpus-size", type=click.IntRange(min=10), default=None, help="Generated letters.")
-@click.option("--seed", type=int, default=3, show_default=True,
-              help="Seed of the generator and the training (3 made the bundled pipeline).")
-@handle_errors
-def train(out_dir: Path | None, corpus_size: int | None, seed: int) -> None:
-    """Generate a corpus, OCR part of it, and train the spaCy pipeline."""
-    from denialparse.train import run_training
-
-    kwargs: dict[str, Any] = {"seed": seed}
-    if corpus_size:
-        kwargs["n_letters"] = corpus_size
-    path = run_training(out_dir, **kwargs) if out_dir else run_training(**kwargs)
-    click.echo(f"pipeline written to {path}")
-
-
 def _summary(result: Any) -> str:
     """A short human summary of a LetterResult (no letter text beyond the fields)."""
     f = result.fields

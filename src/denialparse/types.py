@@ -81,6 +81,25 @@ FIELD_NAMES: tuple[str, ...] = (
 # Additions to the contract (optional keys; present, possibly null).
 EXTRA_FIELD_NAMES: tuple[str, ...] = ("stated_deadline", "appeal_address", "administrator")
 
+# The labels of the trained pipeline, derived from the contract's types: the generator writes
+# them, the trainer teaches them, the accuracy report and the tests score them. The order is the
+# order of the committed pipeline's text classifiers (a test holds it): add new members last.
+DENIAL_LABELS: tuple[str, ...] = tuple(t.value for t in DenialType)
+# All plan types, "unknown" included: the plan classifier learns "the letter doesn't say".
+PLAN_LABELS: tuple[str, ...] = tuple(t.value for t in PlanType)
+# Entity label of the trained entity tagger -> the contract field its spans fill.
+ENTITY_FIELDS: dict[str, str] = {
+    "PAYER": "payer",
+    "THERAPY": "therapy",
+    "PATIENT": "patient_name",
+    "PROVIDER": "provider_name",
+    "MEMBER_ID": "member_id",
+    "CLAIM_ID": "claim_id",
+    "LETTER_DATE": "letter_date",
+    "SERVICE_DATE": "service_date",
+}
+ENTITY_LABELS: tuple[str, ...] = tuple(ENTITY_FIELDS)
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)

@@ -1,8 +1,15 @@
-"""Train the denialparse spaCy pipeline (NER + two exclusive textcats) on a generated corpus.
+"""Train the denialparse spaCy pipeline (entity tagger + two exclusive textcats) on a corpus.
 
-The corpus generator and the OCR-in-the-loop step live in the spaCy project under ``models/``
-(``models/scripts/generate.py``, ``models/scripts/ocr_corpus.py``); this module turns their
-``spans.jsonl`` records into spaCy examples and runs the training loop.
+The project's ``train`` step (``models/project.yml``)::
+
+    python -m denialparse_dev.train --corpus corpus --config configs/pipeline.cfg \
+        --out training/pipeline --epochs E --seed S
+
+reads ``corpus/{train,train_ocr}/spans.jsonl`` (made by ``denialparse_dev.generate`` and
+``denialparse_dev.ocr_corpus``) to train on and ``corpus/{dev,dev_ocr}`` to choose the epoch and
+fit ``calibration.json``, and writes the candidate pipeline; ``denialparse_dev.promote`` copies
+a checked candidate over the committed one. The labels it teaches are the contract's
+(``denialparse.types``), in the committed pipeline's order.
 
 Why a hand-written loop instead of ``spacy train``: the pipeline has *two* exclusive textcats
 (``textcat_denial`` over the 12 denial types, ``textcat_plan`` over the 9 plan types). Both read
@@ -17,25 +24,24 @@ from __future__ import annotations
 
 import json
 import logging
-import os
+import math
 import random
-import shutil
-import sys
-import tempfile
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from denialparse.exceptions import MissingDependencyError, OutputError
 from denialparse.files import atomic_write_text
+from denialparse.types import DENIAL_LABELS, ENTITY_LABELS, PLAN_LABELS
 from denialparse.understanding.entity_tags import (
+    OUTSIDE,
     predicted_entities,
     reference_tags,
     run_pipeline,
     speed_up_tokenizer,
 )
+from denialparse_dev.promote import swap_in_dir
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -44,54 +50,29 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 __all__ = [
-    "DENIAL_LABELS",
-    "ENT_LABELS",
-    "PLAN_LABELS",
     "TrainMetrics",
+    "entity_tag_labels",
     "evaluate_pipeline",
     "finish_pipeline",
     "fit_calibration",
-    "models_dir",
     "read_records",
     "records_to_examples",
-    "run_training",
     "train_pipeline",
 ]
 
-ENT_LABELS = ("PAYER", "THERAPY", "PATIENT", "PROVIDER", "MEMBER_ID", "CLAIM_ID", "LETTER_DATE",
-              "SERVICE_DATE")
-DENIAL_LABELS = ("medical_necessity", "experimental", "prior_auth", "step_therapy",
-                 "non_formulary", "quantity_limit", "out_of_network", "duplicate_therapy",
-                 "not_covered", "coding_billing", "timely_filing", "other")
-PLAN_LABELS = ("erisa", "aca_individual", "medicare_advantage", "medicare_part_d",
-               "original_medicare", "medicaid_mco", "fehb", "tricare", "unknown")
+# textcat -> (the record key of its gold label, its labels in the committed pipeline's order)
 TEXTCATS = {"textcat_denial": ("denial_type", DENIAL_LABELS),
             "textcat_plan": ("plan_type", PLAN_LABELS)}
 
 
-def models_dir() -> Path:
-    """The spaCy project directory ``models/`` of a source checkout.
+def entity_tag_labels() -> tuple[str, ...]:
+    """The entity tagger's labels: ``O``, then B/I/L/U of each entity label, labels sorted.
 
-    Raises:
-        MissingDependencyError: not running from a source checkout (training needs the
-            generator scripts and configs, which a wheel does not ship).
+    This is the order the committed pipeline has (spaCy's tagger sorted them when it was first
+    trained); giving it explicitly keeps a retrained pipeline's output columns in that order.
     """
-    env = os.environ.get("DENIALPARSE_MODELS_DIR")
-    path = Path(env) if env else Path(__file__).resolve().parents[2] / "models"
-    if not (path / "scripts" / "generate.py").is_file():
-        raise MissingDependencyError(
-            f"training needs the spaCy project in a source checkout ({path} not found); "
-            "clone the repository or set DENIALPARSE_MODELS_DIR"
-        )
-    return path
-
-
-def _import_script(name: str) -> Any:
-    """Import one of ``models/scripts/*.py`` (they are a project, not a package)."""
-    scripts = str(models_dir() / "scripts")
-    if scripts not in sys.path:
-        sys.path.insert(0, scripts)
-    return __import__(name)
+    return (OUTSIDE,) + tuple(f"{move}-{label}" for label in sorted(ENTITY_LABELS)
+                              for move in "BILU")
 
 
 # ------------------------------------------------------------------------------------------
@@ -101,7 +82,7 @@ def _import_script(name: str) -> Any:
 
 @dataclass
 class _Pair:
-    """The two examples of one letter: (NER + denial cats) and (plan cats), same predicted doc."""
+    """The two examples of one letter: (entity tags + denial cats) and (plan cats), same doc."""
 
     main: Example
     plan: Example
@@ -205,7 +186,7 @@ def evaluate_pipeline(nlp: Language, records: Sequence[dict[str, Any]]) -> Train
     Returns:
         The metrics.
     """
-    counts = {lab: [0, 0, 0] for lab in ENT_LABELS}  # tp, fp, fn
+    counts = {lab: [0, 0, 0] for lab in ENTITY_LABELS}  # tp, fp, fn
     right = {"textcat_denial": 0, "textcat_plan": 0}
     form_right: dict[str, list[int]] = {}
     for rec in records:
@@ -219,7 +200,7 @@ def evaluate_pipeline(nlp: Language, records: Sequence[dict[str, Any]]) -> Train
         missing = [(s, e) for s, e in rec.get("missing", [])]
         pred = {(e.start_char, e.end_char, e.label_) for e in predicted_entities(doc, scores)
                 if not any(s <= e.start_char < t for s, t in missing)}
-        for lab in ENT_LABELS:
+        for lab in ENTITY_LABELS:
             g = {x for x in gold if x[2] == lab}
             p = {x for x in pred if x[2] == lab}
             counts[lab][0] += len(g & p)
@@ -257,20 +238,15 @@ def evaluate_pipeline(nlp: Language, records: Sequence[dict[str, Any]]) -> Train
 # ------------------------------------------------------------------------------------------
 
 
-def _config_path() -> Path:
-    return models_dir() / "configs" / "pipeline.cfg"
-
-
 def train_pipeline(
     train_records: Sequence[dict[str, Any]],
     dev_records: Sequence[dict[str, Any]],
     out_dir: Path,
     *,
-    epochs: int = 8,
-    seed: int = 0,
-    config_path: Path | None = None,
+    config_path: Path,
+    epochs: int,
+    seed: int,
     max_seconds: float | None = None,
-    batch_size: int = 4,
 ) -> TrainMetrics:
     """Train on ``train_records``, keep the epoch that scores best on ``dev_records``.
 
@@ -278,11 +254,11 @@ def train_pipeline(
         train_records: ``spans.jsonl`` records to train on.
         dev_records: held-out records (may be empty: then the last epoch is kept).
         out_dir: where the pipeline is written (``nlp.to_disk``), replacing what is there.
+        config_path: the pipeline config (``models/configs/pipeline.cfg``): components, batcher,
+            dropout, optimizer; the labels are filled in from ``denialparse.types``.
         epochs: passes over the training records.
         seed: random seed (shuffling, dropout, weights).
-        config_path: the pipeline config; default ``models/configs/pipeline.cfg``.
         max_seconds: stop after the epoch that crosses this wall-clock budget.
-        batch_size: letters per update.
 
     Returns:
         The dev metrics of the kept pipeline (empty metrics without dev records).
@@ -290,10 +266,14 @@ def train_pipeline(
     Raises:
         OutputError: ``out_dir`` can't be written.
     """
-    from spacy.util import fix_random_seed, load_config, load_model_from_config, minibatch
+    from spacy.util import fix_random_seed, load_config, load_model_from_config, registry
 
     fix_random_seed(seed)
-    config = load_config(config_path or _config_path())
+    config = load_config(config_path)
+    config["initialize"]["components"] = {
+        "entity_tagger": {"labels": list(entity_tag_labels())},
+        **{name: {"labels": list(labels)} for name, (_key, labels) in TEXTCATS.items()},
+    }
     nlp = load_model_from_config(config, auto_fill=True, validate=True)
     speed_up_tokenizer(nlp)
     pairs = records_to_examples(nlp, train_records)
@@ -301,6 +281,8 @@ def train_pipeline(
         raise ValueError("no training records")
     nlp.initialize(lambda: [p.main for p in pairs[:200]])
     optimizer = nlp.create_optimizer()
+    batcher = registry.resolve({"batcher": nlp.config["training"]["batcher"]})["batcher"]
+    dropout = nlp.config["training"]["dropout"]
     rng = random.Random(seed)
     best: tuple[float, bytes] | None = None
     best_metrics = TrainMetrics()
@@ -308,8 +290,8 @@ def train_pipeline(
     for epoch in range(epochs):
         rng.shuffle(pairs)
         losses: dict[str, float] = {}
-        for batch in minibatch(pairs, size=batch_size):
-            _update(nlp, batch, optimizer, losses, drop=0.1)
+        for batch in batcher(pairs):
+            _update(nlp, batch, optimizer, losses, drop=dropout)
         if dev_records:
             with nlp.select_pipes(enable=nlp.pipe_names), nlp.use_params(optimizer.averages):
                 metrics = evaluate_pipeline(nlp, dev_records)
@@ -348,30 +330,12 @@ def _update(nlp: Language, batch: Sequence[_Pair], sgd: Any, losses: dict[str, f
 
 
 def _save(nlp: Language, out_dir: Path) -> None:
-    """Write the pipeline next to ``out_dir`` and swap it in, keeping the README and extras."""
-    out_dir = out_dir.resolve()
-    try:
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
-        nlp.meta["name"] = "denialparse_pipeline"
-        nlp.meta["description"] = ("denialparse: entity tagger (BILUO tags, see denialparse.understanding.entity_tags) + "
-                                   "denial-type and plan-type textcats")
-        nlp.to_disk(tmp)
-        if out_dir.exists():
-            for keep in ("README.md", "calibration.json", "metrics.json"):
-                if (out_dir / keep).exists() and not (tmp / keep).exists():
-                    shutil.copy2(out_dir / keep, tmp / keep)
-            old = out_dir.with_name(f".{out_dir.name}.old")
-            if old.exists():
-                shutil.rmtree(old)
-            os.replace(out_dir, old)
-            os.replace(tmp, out_dir)
-            shutil.rmtree(old)
-        else:
-            os.replace(tmp, out_dir)
-    except OSError as exc:
-        raise OutputError(f"can't write the model to {out_dir}: {exc.strerror}; "
-                          "choose a writable --out directory") from exc
+    """Write the pipeline next to ``out_dir`` and swap it in whole."""
+    nlp.meta["name"] = "denialparse_pipeline"
+    nlp.meta["description"] = ("denialparse: entity tagger (BILUO tags, see "
+                               "denialparse.understanding.entity_tags) + denial-type and "
+                               "plan-type textcats")
+    swap_in_dir(out_dir, nlp.to_disk)
 
 
 # ------------------------------------------------------------------------------------------
@@ -384,8 +348,8 @@ def fit_calibration(nlp: Language, records: Sequence[dict[str, Any]]) -> dict[st
 
     Temperature ``T`` rescales the textcat probabilities as ``softmax(log(p) / T)``; it is the
     value (on a grid) that minimises the negative log-likelihood on held-out letters. Entity
-    precision per label is what the lead's combiner may use as the model's confidence for a
-    span of that label (spaCy's greedy NER gives no per-span score).
+    precision per label is what ``extract`` starts from for a model span of that label
+    (discounted for real letters, times the span's own probability).
 
     Args:
         nlp: the trained pipeline.
@@ -394,8 +358,6 @@ def fit_calibration(nlp: Language, records: Sequence[dict[str, Any]]) -> dict[st
     Returns:
         A JSON-able dict (written to ``calibration.json``).
     """
-    import math
-
     docs = list(nlp.pipe([as_read(r["text"]) for r in records], batch_size=32))
     out: dict[str, Any] = {"method": "temperature scaling of softmax(log p / T); entity "
                            "precision per label on held-out generated letters",
@@ -420,7 +382,7 @@ def fit_calibration(nlp: Language, records: Sequence[dict[str, Any]]) -> dict[st
 
 
 # ------------------------------------------------------------------------------------------
-# one command: generate -> OCR a share -> train -> save
+# the project's train step: corpus -> candidate pipeline + calibration.json + metrics.json
 # ------------------------------------------------------------------------------------------
 
 
@@ -439,7 +401,7 @@ def finish_pipeline(
     metrics: TrainMetrics,
     *,
     seed: int,
-    ocr_share: float | None,
+    epochs: int,
 ) -> None:
     """Write ``calibration.json`` and ``metrics.json`` next to a freshly trained pipeline."""
     import spacy
@@ -452,64 +414,10 @@ def finish_pipeline(
         forms[r.get("form", "plain")] = forms.get(r.get("form", "plain"), 0) + 1
     _write_json(out_dir / "metrics.json", {
         "n_train": len(train), "n_dev": len(dev), "train_forms": forms, "seed": seed,
-        "ocr_share": ocr_share, "dev_ents_f": metrics.ents_f, "dev_ents": metrics.ents,
+        "epochs": epochs, "dev_ents_f": metrics.ents_f, "dev_ents": metrics.ents,
         "dev_denial_acc": metrics.denial_acc, "dev_plan_acc": metrics.plan_acc,
         "dev_by_form": metrics.by_form,
     })
-
-
-def default_out_dir() -> Path:
-    """``models/denialparse-pipeline`` of the source checkout."""
-    return models_dir() / "denialparse-pipeline"
-
-
-def run_training(
-    out_dir: Path | None = None,
-    *,
-    n_letters: int = 3000,
-    ocr_share: float = 0.12,
-    seed: int = 3,
-    epochs: int = 6,
-    work_dir: Path | None = None,
-    max_seconds: float | None = None,
-    ocr_jobs: int | None = None,
-) -> Path:
-    """Generate a corpus, OCR a share of it, train, calibrate and save the pipeline.
-
-    Args:
-        out_dir: the pipeline directory to write; default ``models/denialparse-pipeline``.
-        n_letters: generated training letters (plus 2/15 as many, other seed, held out as dev).
-        ocr_share: fraction of letters also rendered as text PDF / scan / fax and read back
-            with the project's OCR (OCR in the loop); 0 trains on generated text only.
-        seed: random seed of the generator and the training.
-        epochs: training epochs.
-        work_dir: where the corpus goes (default ``models/corpus/seed<seed>``).
-        max_seconds: wall-clock budget of the training loop.
-        ocr_jobs: processes for rendering and OCR (default: up to 2, one per core).
-
-    Returns:
-        The pipeline directory.
-    """
-    out_dir = out_dir or default_out_dir()
-    ocr_jobs = ocr_jobs or min(2, os.cpu_count() or 1)
-    gen = _import_script("generate")
-    work = work_dir or models_dir() / "corpus" / f"seed{seed}"
-    n_dev = max(4, n_letters * 2 // 15)
-    gen.generate(work / "train", n_letters, seed, prefix="t")
-    gen.generate(work / "dev", n_dev, seed + 10_000, prefix="d")
-    train = read_records(work / "train" / "spans.jsonl")
-    dev = read_records(work / "dev" / "spans.jsonl")
-    if ocr_share > 0:
-        os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-        ocr = _import_script("ocr_corpus")
-        train += ocr.ocr_corpus(work / "train", work / "train_ocr", share=ocr_share, seed=seed,
-                                jobs=ocr_jobs)
-        dev += ocr.ocr_corpus(work / "dev", work / "dev_ocr", share=min(1.0, ocr_share * 2),
-                              seed=seed + 1, jobs=ocr_jobs)
-    metrics = train_pipeline(train, dev, out_dir, epochs=epochs, seed=seed,
-                             max_seconds=max_seconds)
-    finish_pipeline(out_dir, train, dev, metrics, seed=seed, ocr_share=ocr_share)
-    return out_dir
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
@@ -517,22 +425,29 @@ def _write_json(path: Path, data: dict[str, Any]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m denialparse.train``: the project's train command."""
+    """``python -m denialparse_dev.train``: the spaCy project's train step."""
     import argparse
 
-    ap = argparse.ArgumentParser(description="train the denialparse pipeline")
-    ap.add_argument("--out", type=Path, default=None)
-    ap.add_argument("--n", type=int, default=3000)
-    ap.add_argument("--ocr-share", type=float, default=0.12)
-    ap.add_argument("--seed", type=int, default=3)
-    ap.add_argument("--epochs", type=int, default=6)
-    ap.add_argument("--max-seconds", type=float, default=None)
-    ap.add_argument("--jobs", type=int, default=1)
+    ap = argparse.ArgumentParser(description="train the denialparse pipeline on a corpus")
+    ap.add_argument("--corpus", type=Path, required=True,
+                    help="folder with train/, train_ocr/, dev/, dev_ocr/ (spans.jsonl each)")
+    ap.add_argument("--config", type=Path, required=True, help="the pipeline config")
+    ap.add_argument("--out", type=Path, required=True, help="the candidate pipeline to write")
+    # No defaults: the recipe's numbers are models/project.yml's vars, nowhere else.
+    ap.add_argument("--epochs", type=int, required=True)
+    ap.add_argument("--seed", type=int, required=True)
+    ap.add_argument("--max-seconds", type=float, default=None,
+                    help="stop after the epoch that crosses this wall-clock budget")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    out = run_training(args.out, n_letters=args.n, ocr_share=args.ocr_share, seed=args.seed,
-                       epochs=args.epochs, max_seconds=args.max_seconds, ocr_jobs=args.jobs)
-    print(out)
+    train = read_records(args.corpus / "train" / "spans.jsonl")
+    train += read_records(args.corpus / "train_ocr" / "spans.jsonl")
+    dev = read_records(args.corpus / "dev" / "spans.jsonl")
+    dev += read_records(args.corpus / "dev_ocr" / "spans.jsonl")
+    metrics = train_pipeline(train, dev, args.out, config_path=args.config, epochs=args.epochs,
+                             seed=args.seed, max_seconds=args.max_seconds)
+    finish_pipeline(args.out, train, dev, metrics, seed=args.seed, epochs=args.epochs)
+    print(args.out)
     return 0
 
 

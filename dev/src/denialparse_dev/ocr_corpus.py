@@ -2,17 +2,19 @@
 project's own ingest + text stages, and carry the labels over onto the text really read.
 
 For each selected letter of a generated corpus (``spans.jsonl``), one form is rendered with
-``scripts/letterforms.py`` (the same module the samples and the hand-written test set use), read
-with ``denialparse.reading.ingest.load_document`` + ``denialparse.reading.text.read_text`` (text layer for the
-PDF, tesseract for scans and faxes), and every entity is moved onto the new text by a character
-alignment (``difflib.SequenceMatcher``). An entity whose aligned text differs too much from the
-original is kept as *missing* annotation (neither taught as an entity nor as "outside"), so OCR
-garbage is not taught as a label.
+``letterforms`` (the same module the samples and the hand-written test sets use), read with
+``denialparse.reading.ingest.load_document`` + ``denialparse.reading.text.read_text`` (text
+layer for the PDF, tesseract for scans and faxes), and every entity is moved onto the new text
+by a character alignment (``difflib.SequenceMatcher``). An entity whose aligned text differs
+too much from the original is kept as *missing* annotation (neither taught as an entity nor as
+"outside"), so OCR garbage is not taught as a label.
 
 Usage::
 
-    python models/scripts/ocr_corpus.py models/corpus/seed1/train models/corpus/seed1/train_ocr \
-        --share 0.1 --jobs 1
+    python -m denialparse_dev.ocr_corpus corpus/train corpus/train_ocr --share S --seed N --jobs 2
+
+(``models/project.yml`` runs it with the recipe's shares and seeds.) Tesseract runs with
+``OMP_THREAD_LIMIT=1``: the parallelism is the worker processes, one letter each.
 """
 
 from __future__ import annotations
@@ -23,14 +25,12 @@ import json
 import logging
 import os
 import random
-import sys
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parents[1] / "scripts"))
+from denialparse.files import atomic_write_text
 
 log = logging.getLogger("ocr_corpus")
 
@@ -103,12 +103,11 @@ def carry_labels(rec: dict[str, Any], new_text: str) -> dict[str, Any]:
 def _render_and_read(args: tuple[dict[str, Any], str, int]) -> dict[str, Any] | None:
     """Render one record in one form and read it back (runs in a worker process)."""
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    import letterforms
-
     from denialparse.exceptions import DenialParseError
-    from denialparse.reading.ingest import load_document
     from denialparse.options import Options
+    from denialparse.reading.ingest import load_document
     from denialparse.reading.text import read_text
+    from denialparse_dev import letterforms
 
     rec, form, seed = args
     rng = random.Random(seed)
@@ -169,11 +168,7 @@ def ocr_corpus(src_dir: Path, out_dir: Path, *, share: float, seed: int, jobs: i
         results = [_render_and_read(t) for t in tasks]
     out = [r for r in results if r is not None]
     out_dir.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=".spans.")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        for r in out:
-            fh.write(json.dumps(r) + "\n")
-    os.replace(tmp, out_dir / "spans.jsonl")
+    atomic_write_text(out_dir / "spans.jsonl", "".join(json.dumps(r) + "\n" for r in out))
     kept = sum(len(r["ents"]) for r in out)
     lost = sum(len(r["missing"]) for r in out)
     log.info("ocr loop: %d letters, %d entities carried, %d left as missing", len(out), kept, lost)
@@ -184,11 +179,13 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("src_dir", type=Path)
     ap.add_argument("out_dir", type=Path)
-    ap.add_argument("--share", type=float, default=0.1)
-    ap.add_argument("--seed", type=int, default=1)
+    # No defaults: the recipe's shares and seeds are models/project.yml's vars, nowhere else.
+    ap.add_argument("--share", type=float, required=True)
+    ap.add_argument("--seed", type=int, required=True)
     ap.add_argument("--jobs", type=int, default=1)
     ap.add_argument("--forms", nargs="*", default=None)
     args = ap.parse_args(argv)
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # the workers (and their tesseracts) inherit it
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     ocr_corpus(args.src_dir, args.out_dir, share=args.share, seed=args.seed, jobs=args.jobs,
                forms=tuple(args.forms) if args.forms else None)

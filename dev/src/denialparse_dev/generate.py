@@ -4,47 +4,38 @@ A letter is composed from independently varied parts (letterhead, date line, add
 RE block, opening, decision, reason, distractors, plan-specific rights, taglines, fax cover, EOB
 table...). Every entity is written through a ``Builder`` that records its character offsets, so
 labels are exact by construction. Output, per letter: ``ID.txt`` (pages separated by form feeds,
-the way ``scripts/letterforms.py`` takes them), a line of ``labels.jsonl`` in the contract's
+the way ``letterforms`` takes them), a line of ``labels.jsonl`` in the contract's
 format, and a line of ``spans.jsonl`` (text, entity offsets, doc categories) for training.
 
 Usage::
 
-    python models/scripts/generate.py OUT_DIR --n 2000 --seed 1
+    python -m denialparse_dev.generate OUT_DIR --n N --seed SEED
+
+(``models/project.yml`` runs it with the recipe's numbers.)
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import re
 import string
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import noise as N
-import reasons as R
-import vocab as V
+from denialparse.files import atomic_write_text
+from denialparse.types import DENIAL_LABELS, PLAN_LABELS, PlanType
+from denialparse_dev import noise as N
+from denialparse_dev import reasons as R
+from denialparse_dev import vocab as V
 
 NOISE_SHARE = 0.3  # letters that get surface noise (noise.py): OCR slips, wraps, stray lines
 
-DENIAL_TYPES = (
-    "medical_necessity", "experimental", "prior_auth", "step_therapy", "non_formulary",
-    "quantity_limit", "out_of_network", "duplicate_therapy", "not_covered", "coding_billing",
-    "timely_filing", "other",
-)
-PLAN_TYPES = (
-    "erisa", "aca_individual", "medicare_advantage", "medicare_part_d", "original_medicare",
-    "medicaid_mco", "fehb", "tricare", "unknown",
-)
-ENT_LABELS = ("PAYER", "THERAPY", "PATIENT", "PROVIDER", "MEMBER_ID", "CLAIM_ID", "LETTER_DATE",
-              "SERVICE_DATE")
+# Plan types a letter can state; a letter that states none is labelled "unknown".
+STATED_PLANS = tuple(p for p in PLAN_LABELS if p != PlanType.UNKNOWN)
 DRUG_TYPES = {"step_therapy", "non_formulary", "quantity_limit"}
 CLAIM_TYPES = {"coding_billing", "timely_filing", "other", "out_of_network"}
 
@@ -369,9 +360,9 @@ def _person(rng: random.Random) -> tuple[str, str, str]:
 
 
 def sample_ctx(rng: random.Random, dtype: str | None = None) -> Ctx:
-    dtype = dtype or rng.choice(DENIAL_TYPES)
+    dtype = dtype or rng.choice(DENIAL_LABELS)
     # Plan first (uniform-ish), then a payer that sells it.
-    plan = rng.choice(PLAN_TYPES[:-1])
+    plan = rng.choice(STATED_PLANS)
     if dtype in DRUG_TYPES and plan == "original_medicare":
         plan = "medicare_part_d"
     payers = [p for p in V.PAYERS if plan in p.plans]
@@ -1794,7 +1785,7 @@ def make_letter(rng: random.Random, idx: str) -> Letter:
         b.page()
         taglines(b, c)
     text = b.text.rstrip() + "\n"
-    plan_label = c.plan if c.stated else "unknown"
+    plan_label = c.plan if c.stated else PlanType.UNKNOWN.value
     ents = sorted(b.spans)
     missing = sorted(b.missing)
     reason_span = b.reason
@@ -1810,7 +1801,7 @@ def make_letter(rng: random.Random, idx: str) -> Letter:
         "id": idx,
         "payer": first.get("PAYER"),
         "payer_canonical": c.payer.canonical,
-        "plan_type": None if plan_label == "unknown" else plan_label,
+        "plan_type": None if plan_label == PlanType.UNKNOWN else plan_label,
         "therapy": first.get("THERAPY"),
         "denial_type": c.dtype,
         "denial_reason": re.sub(r"\s+", " ", reason_text) if reason_text else None,
@@ -1825,23 +1816,16 @@ def make_letter(rng: random.Random, idx: str) -> Letter:
     return Letter(idx, text, ents, missing, c.dtype, plan_label, labels, structure, noisy)
 
 
-def _atomic_write(path: Path, data: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(data)
-    os.replace(tmp, path)
-
-
 def generate(out_dir: Path, n: int, seed: int, prefix: str = "g") -> list[Letter]:
     """Write ``n`` letters (``ID.txt``), ``labels.jsonl`` and ``spans.jsonl`` into ``out_dir``."""
     rng = random.Random(seed)
     out_dir.mkdir(parents=True, exist_ok=True)
     letters = [make_letter(rng, f"{prefix}{seed}_{i:05d}") for i in range(n)]
     for lt in letters:
-        _atomic_write(out_dir / f"{lt.id}.txt", lt.text)
-    _atomic_write(out_dir / "labels.jsonl",
+        atomic_write_text(out_dir / f"{lt.id}.txt", lt.text)
+    atomic_write_text(out_dir / "labels.jsonl",
                   "".join(json.dumps(lt.labels) + "\n" for lt in letters))
-    _atomic_write(out_dir / "spans.jsonl", "".join(json.dumps({
+    atomic_write_text(out_dir / "spans.jsonl", "".join(json.dumps({
         "id": lt.id, "text": lt.text, "ents": lt.ents, "missing": lt.missing,
         "denial_type": lt.denial_type, "plan_type": lt.plan_type, "structure": lt.structure,
         "form": "plain", "noisy": lt.noisy}) + "\n" for lt in letters))
@@ -1851,8 +1835,9 @@ def generate(out_dir: Path, n: int, seed: int, prefix: str = "g") -> list[Letter
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("out_dir", type=Path)
-    ap.add_argument("--n", type=int, default=2000)
-    ap.add_argument("--seed", type=int, default=1)
+    # No defaults: the recipe's numbers are models/project.yml's vars, nowhere else.
+    ap.add_argument("--n", type=int, required=True)
+    ap.add_argument("--seed", type=int, required=True)
     args = ap.parse_args(argv)
     letters = generate(args.out_dir, args.n, args.seed)
     print(f"wrote {len(letters)} letters to {args.out_dir}", file=sys.stderr)

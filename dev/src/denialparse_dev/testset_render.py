@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import argparse
 import logging
-import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import letterforms
+from denialparse.files import atomic_write_bytes
+from denialparse_dev import letterforms
 
 log = logging.getLogger("testset.render")
 
@@ -55,7 +55,7 @@ def render_one(plan: RenderPlan, i: int, txt: Path, out_root: Path,
         if "pdf" in forms:
             dest = out_root / "pdf" / f"{letter_id}.pdf"
             dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(pdf, dest)
+            atomic_write_bytes(dest, pdf.read_bytes())
         if "scan" in forms:
             letterforms.render_scan_pdf(
                 pdf, out_root / "scan" / f"{letter_id}.pdf", seed=seed, **plan.scan_options(i)
@@ -68,11 +68,9 @@ def render_one(plan: RenderPlan, i: int, txt: Path, out_root: Path,
 
 def copy_labels(plan: RenderPlan, out_root: Path, forms: tuple[str, ...]) -> None:
     """Put the labels next to every form's letters (atomically)."""
+    labels = (plan.root / "labels.jsonl").read_bytes()
     for form in forms:
-        dest = out_root / form / "labels.jsonl"
-        tmp = dest.with_name(".labels.jsonl.tmp")
-        shutil.copyfile(plan.root / "labels.jsonl", tmp)
-        tmp.replace(dest)
+        atomic_write_bytes(out_root / form / "labels.jsonl", labels)
 
 
 def main(plan: RenderPlan, argv: list[str] | None = None) -> int:

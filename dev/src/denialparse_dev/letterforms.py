@@ -9,10 +9,10 @@ Everything is deterministic for a given ``seed`` (PDFs are written with reportla
 noise comes from ``numpy.random.default_rng(seed)``), and every output is written atomically
 (temporary file in the target directory, then ``os.replace``).
 
-Dependencies are kept light: reportlab, Pillow, numpy, pypdfium2. Import this file by path::
+Dependencies are kept light: reportlab, Pillow, numpy, pypdfium2. Import it from the dev
+package (``pip install -e dev/``)::
 
-    sys.path.insert(0, str(repo / "scripts"))
-    import letterforms
+    from denialparse_dev import letterforms
 
 Public functions:
     render_text_pdf(letter, out, *, letterhead=None, font="Helvetica", seed=0) -> Path
