@@ -422,7 +422,7 @@ def test_review_page_has_labelled_fields_with_boxes_and_contract_lists(desk):
     assert '<select id="f-denial_type"' in html and 'value="step_therapy"' in html
     assert '<select id="f-plan_type"' in html and 'value="medicare_part_d"' in html
     assert re.search(r'data-box="0\.\d{4},0\.\d{4},0\.\d{4},0\.\d{4}"', html)
-    assert '<img src="/letters/%d/pages/1.png"' % letter_id in html
+    assert '<img src="/letters/%d/pages/1.png" width="612" height="792"' % letter_id in html
     assert ">Confirm</button>" in html and ">Save</button>" in html
     # Confirm comes first in the form, so Enter in a field confirms.
     form = html[html.index('id="fields-form"'):]

@@ -61,6 +61,11 @@ class Letter(models.Model):
     def __str__(self) -> str:  # never the patient's name: this can end up in a log
         return f"letter {self.pk}"
 
+    @property
+    def denial_type_words(self) -> str:
+        """The denial type as words (``step_therapy`` -> ``step therapy``)."""
+        return self.denial_type.replace("_", " ")
+
 
 class AuditEntry(models.Model):
     """Who did what to which letter, and when. Survives the letter (no foreign key).

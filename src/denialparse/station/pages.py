@@ -54,7 +54,8 @@ def _render_pdf_page(data: bytes, number: int) -> bytes:
     with _pdfium_lock:
         pdf = pypdfium2.PdfDocument(data)
         try:
-            image = pdf[number - 1].render(scale=PDF_RENDER_DPI / 72).to_pil()
+            # Grey: a third of the bytes of RGB, and a scan's colour says nothing to the review.
+            image = pdf[number - 1].render(scale=PDF_RENDER_DPI / 72, grayscale=True).to_pil()
         finally:
             pdf.close()
     return _png(image)
@@ -63,7 +64,7 @@ def _render_pdf_page(data: bytes, number: int) -> bytes:
 def _render_image_page(data: bytes, media_type: str, number: int) -> bytes:
     img = ingest.open_image(data, media_type)
     img.seek(number - 1)
-    frame = img.convert("L") if img.mode in ("1", "L", "I;16") else img.convert("RGB")
+    frame = img.convert("L")
     if frame.width > IMAGE_MAX_WIDTH:
         frame = frame.resize(
             (IMAGE_MAX_WIDTH, round(frame.height * IMAGE_MAX_WIDTH / frame.width))

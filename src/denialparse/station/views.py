@@ -246,7 +246,12 @@ def review(request: HttpRequest, letter_id: int) -> HttpResponse:
         today = timezone.localdate()
         context.update(
             fields=_field_rows(letter, result, sizes),
-            page_numbers=list(range(1, len(sizes) + 1)),
+            # Width and height let the browser lay the page out before its image arrives, so
+            # a field's box lands in the right place at once.
+            page_images=[
+                {"number": n, "width": round(w), "height": round(h)}
+                for n, (w, h) in enumerate(sizes, 1)
+            ],
             deadlines=[
                 {"d": d, "days": (dt.date.fromisoformat(d.due) - today).days if d.due else None}
                 for d in result.deadlines
