@@ -165,11 +165,16 @@ def test_login_is_throttled_after_repeated_failures(desk):
 
 def test_login_then_logout(desk):
     _add_account()
-    response = desk.post("/login/?next=/corrections/", {"username": "frontdesk", "password": PASSWORD})
+    response = desk.post(
+        "/login/?next=/corrections/", {"username": "frontdesk", "password": PASSWORD}
+    )
     assert response.status_code == 302 and response["Location"] == "/corrections/"
     assert desk.get("/").status_code == 200
     desk.post("/logout/")
     assert desk.get("/").status_code == 302
+    for target in ("//evil.example/", "/\\evil.example/", "https://evil.example/"):
+        response = desk.post(f"/login/?next={target}", {"username": "frontdesk", "password": PASSWORD})
+        assert response["Location"] == "/", target
 
 
 def test_session_and_csrf_cookies_are_httponly_samesite_and_secure_under_tls(desk, station):
@@ -231,10 +236,14 @@ def test_static_files_are_served_from_the_package(desk):
 def _multipart(filename: str, data: bytes, token: str) -> tuple[bytes, str]:
     boundary = "----stationtestboundary"
     body = (
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"csrfmiddlewaretoken\"\r\n\r\n"
-        f"{token}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"letters\"; "
-        f"filename=\"{filename}\"\r\nContent-Type: application/pdf\r\n\r\n"
-    ).encode() + data + f"\r\n--{boundary}--\r\n".encode()
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n'
+            f'{token}\r\n--{boundary}\r\nContent-Disposition: form-data; name="letters"; '
+            f'filename="{filename}"\r\nContent-Type: application/pdf\r\n\r\n'
+        ).encode()
+        + data
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     return body, f"multipart/form-data; boundary={boundary}"
 
 
@@ -306,6 +315,15 @@ def test_an_upload_over_the_size_limit_fails_at_once_and_keeps_no_bytes(desk, st
     assert not any(p.is_file() for p in (station / "letters").rglob("*"))
 
 
+def test_status_long_poll_answers_when_the_letter_is_read(desk):
+    (letter_id,) = _upload(desk, BORN_DIGITAL)
+    started = time.monotonic()
+    answer = desk.get(f"/letters/{letter_id}/status.json?wait=15").json()
+    assert answer == {"status": "to_review", "read": True}
+    assert time.monotonic() - started < 10
+    assert desk.get(f"/letters/{letter_id}/status.json?wait=nonsense").json()["read"]
+
+
 def test_the_same_bytes_twice_are_one_letter(desk):
     from denialparse.station.models import Letter
 
@@ -363,12 +381,14 @@ def test_a_letter_deleted_at_the_desk_is_not_taken_from_the_inbox_again(desk, tm
 
 
 def test_letters_left_in_flight_by_a_killed_server_are_queued_again(station, desk):
+    from denialparse.options import Options
     from denialparse.station.dispatcher import requeue_in_flight
     from denialparse.station.intake import take
-    from denialparse.options import Options
     from denialparse.station.models import Letter
 
-    got = take([BORN_DIGITAL.read_bytes()], BORN_DIGITAL.stat().st_size, "x.pdf", "upload", Options())
+    got = take(
+        [BORN_DIGITAL.read_bytes()], BORN_DIGITAL.stat().st_size, "x.pdf", "upload", Options()
+    )
     Letter.objects.filter(pk=got.letter.pk).update(status="reading")  # as a kill -9 leaves it
     assert requeue_in_flight() == 1
     assert Letter.objects.get(pk=got.letter.pk).status == "queued"
@@ -383,8 +403,12 @@ def _letter_row(n: int, status: str, due: dt.date | None, patient: str):
     from denialparse.station.models import Letter
 
     return Letter.objects.create(
-        folder=f"{n:032x}", display_name=f"l{n}.pdf", sha256=f"{n:064x}", status=status,
-        earliest_deadline=due, patient=patient,
+        folder=f"{n:032x}",
+        display_name=f"l{n}.pdf",
+        sha256=f"{n:064x}",
+        status=status,
+        earliest_deadline=due,
+        patient=patient,
     )
 
 
@@ -422,10 +446,10 @@ def test_review_page_has_labelled_fields_with_boxes_and_contract_lists(desk):
     assert '<select id="f-denial_type"' in html and 'value="step_therapy"' in html
     assert '<select id="f-plan_type"' in html and 'value="medicare_part_d"' in html
     assert re.search(r'data-box="0\.\d{4},0\.\d{4},0\.\d{4},0\.\d{4}"', html)
-    assert '<img src="/letters/%d/pages/1.png" width="612" height="792"' % letter_id in html
+    assert f'<img src="/letters/{letter_id}/pages/1.png" width="612" height="792"' in html
     assert ">Confirm</button>" in html and ">Save</button>" in html
     # Confirm comes first in the form, so Enter in a field confirms.
-    form = html[html.index('id="fields-form"'):]
+    form = html[html.index('id="fields-form"') :]
     assert form.index('name="confirm"') < form.index('name="save"')
 
 
@@ -464,8 +488,10 @@ def test_save_recomputes_deadlines_from_the_corrected_fields(desk):
     letter_id = _read_letter(desk)
     before = Letter.objects.get(pk=letter_id)
     assert before.earliest_deadline == dt.date(2026, 9, 10)  # ERISA: 180 days from 2026-03-14
-    response = desk.post(f"/letters/{letter_id}/save/",
-                         {"letter_date": "2026-04-01", "plan_type": "medicare_advantage"})
+    response = desk.post(
+        f"/letters/{letter_id}/save/",
+        {"letter_date": "2026-04-01", "plan_type": "medicare_advantage"},
+    )
     assert response.status_code == 302
     after = Letter.objects.get(pk=letter_id)
     assert after.edited_fields == ["letter_date", "plan_type"]
@@ -480,7 +506,9 @@ def test_save_recomputes_deadlines_from_the_corrected_fields(desk):
     assert after.extracted["fields"]["letter_date"]["value"] == "2026-03-14"
     bad = desk.post(f"/letters/{letter_id}/save/", {"letter_date": "14/03/2026"}, follow=True)
     assert b"YYYY-MM-DD" in bad.content
-    assert Letter.objects.get(pk=letter_id).current["fields"]["letter_date"]["value"] == "2026-04-01"
+    assert (
+        Letter.objects.get(pk=letter_id).current["fields"]["letter_date"]["value"] == "2026-04-01"
+    )
 
 
 def test_untouched_form_changes_nothing(desk):
@@ -513,7 +541,9 @@ def test_correct_confirm_draft_download_with_audit_lines(desk):
     _add_account("avery", admin=True)
     assert desk.login(username="avery", password=PASSWORD)
     letter_id = _read_letter(desk)
-    response = desk.post(f"/letters/{letter_id}/save/", {"member_id": "U9990001112", "confirm": "1"})
+    response = desk.post(
+        f"/letters/{letter_id}/save/", {"member_id": "U9990001112", "confirm": "1"}
+    )
     assert response.status_code == 302
     letter = Letter.objects.get(pk=letter_id)
     assert letter.status == "confirmed" and letter.confirmed_by == "avery"
@@ -611,7 +641,9 @@ def test_prepare_tightens_an_existing_loose_folder(tmp_path):
 
 
 def test_profile_form_and_import_use_the_cli_checks(desk, station):
-    response = desk.post("/settings/", {"practice_name": "Riverbend", "practice_npi": "123"}, follow=True)
+    response = desk.post(
+        "/settings/", {"practice_name": "Riverbend", "practice_npi": "123"}, follow=True
+    )
     assert b"missing key" in response.content or b"NPI" in response.content
     assert not (station / "profile.toml").exists()
     with (SAMPLES / "profile.toml").open("rb") as fh:
@@ -623,7 +655,14 @@ def test_profile_form_and_import_use_the_cli_checks(desk, station):
     assert profile.practice in form.replace("&amp;", "&")
     # Saving the form as shown writes a profile the CLI reads the same.
     values = {k: v for k, v in re.findall(r'<input id="p-\w+" name="(\w+)" value="([^"]*)"', form)}
-    values.update({k: v for k, v in re.findall(r'<textarea id="p-\w+" name="(\w+)" rows="3">([^<]*)</textarea>', form)})
+    values.update(
+        {
+            k: v
+            for k, v in re.findall(
+                r'<textarea id="p-\w+" name="(\w+)" rows="3">([^<]*)</textarea>', form
+            )
+        }
+    )
     values = {k: v.replace("&amp;", "&") for k, v in values.items()}
     desk.post("/settings/", values)
     again = load_profile(station / "profile.toml")
@@ -640,12 +679,22 @@ def test_confirmed_letters_export_as_labels_jsonl_that_evaluate_reads(desk, tmp_
     letter_id = _read_letter(desk)
     _read_letter(desk, OTHER_LETTER)  # not confirmed: not exported
     desk.post(f"/letters/{letter_id}/save/", {"member_id": "U9990001112", "confirm": "1"})
-    rows = [json.loads(line) for line in desk.get("/export/labels.jsonl").content.decode().splitlines()]
+    rows = [
+        json.loads(line) for line in desk.get("/export/labels.jsonl").content.decode().splitlines()
+    ]
     assert len(rows) == 1
     row = rows[0]
     assert row["member_id"] == "U9990001112" and row["denial_type"] == "duplicate_therapy"
     assert row["payer_canonical"] == "Cigna" and row["letter_date"] == "2026-03-14"
-    assert set(row) >= {"id", "payer", "plan_type", "therapy", "denial_reason", "service_date", "claim_id"}
+    assert set(row) >= {
+        "id",
+        "payer",
+        "plan_type",
+        "therapy",
+        "denial_reason",
+        "service_date",
+        "claim_id",
+    }
     corpus = tmp_path / "corpus"
     with zipfile.ZipFile(io.BytesIO(desk.get("/export/corpus.zip").content)) as zf:
         zf.extractall(corpus)

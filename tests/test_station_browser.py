@@ -26,8 +26,13 @@ pytestmark = [pytest.mark.model, pytest.mark.slow, pytest.mark.ocr]
 
 CHROMIUM = os.environ.get("DENIALPARSE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 CORRECTED_ID = "U7770001234"
 
@@ -42,8 +47,10 @@ def _need(condition: bool, message: str) -> None:
 
 @pytest.fixture
 def browser():
-    _need(Path(CHROMIUM).is_file() or bool(shutil.which(CHROMIUM)),
-          f"chromium is not installed at {CHROMIUM}")
+    _need(
+        Path(CHROMIUM).is_file() or bool(shutil.which(CHROMIUM)),
+        f"chromium is not installed at {CHROMIUM}",
+    )
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -68,7 +75,9 @@ def _wait_for_images(page, timeout: float = 30) -> None:
     # Not page.wait_for_function: it evaluates a string, which the station's CSP refuses.
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if page.evaluate("Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)"):
+        if page.evaluate(
+            "Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)"
+        ):
             return
         page.wait_for_timeout(100)
     raise AssertionError("the page images did not load")
@@ -82,7 +91,10 @@ def test_front_desk_in_a_real_browser(browser, tmp_path):
         context = browser.new_context(viewport={"width": 1400, "height": 900})
         page = context.new_page()
         csp_errors: list[str] = []
-        page.on("console", lambda m: csp_errors.append(m.text) if "Content Security Policy" in m.text else None)
+        page.on(
+            "console",
+            lambda m: csp_errors.append(m.text) if "Content Security Policy" in m.text else None,
+        )
         page.goto(station.base + "/")
         assert page.locator("h1").inner_text() == "Worklist"
 
@@ -124,10 +136,13 @@ def test_front_desk_in_a_real_browser(browser, tmp_path):
 
         # Two more letters at once; the worklist is sorted by the earliest deadline.
         page.goto(station.base + "/")
-        page.set_input_files("#letters", [
-            str(SAMPLES / "humana_partd_step" / "letter.pdf"),
-            str(SAMPLES / "aetna_ma_prior_auth" / "letter.pdf"),
-        ])
+        page.set_input_files(
+            "#letters",
+            [
+                str(SAMPLES / "humana_partd_step" / "letter.pdf"),
+                str(SAMPLES / "aetna_ma_prior_auth" / "letter.pdf"),
+            ],
+        )
         page.get_by_role("button", name="Upload").click()
         for letter_id in (2, 3):
             station.wait_status(letter_id, {"to_review"})

@@ -37,7 +37,11 @@ def free_port() -> int:
 def denialparse(*args: str, stdin: str = "", timeout: float = 120) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "denialparse", *args],
-        input=stdin, capture_output=True, text=True, timeout=timeout,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
     )
 
 
@@ -53,13 +57,27 @@ class StationProcess:
         self.log = data.parent / f"serve-{self.port}.log"
         self.jar = http.cookiejar.CookieJar()
         self.http = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        self._token = ""
 
     def start(self, timeout: float = 90) -> StationProcess:
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "denialparse", "serve", "--data", str(self.data),
-                 "--port", str(self.port), "--jobs", "1", *self.extra],
-                stdout=subprocess.DEVNULL, stderr=log, start_new_session=True,
+                [
+                    sys.executable,
+                    "-m",
+                    "denialparse",
+                    "serve",
+                    "--data",
+                    str(self.data),
+                    "--port",
+                    str(self.port),
+                    "--jobs",
+                    "1",
+                    *self.extra,
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+                start_new_session=True,
             )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -80,23 +98,37 @@ class StationProcess:
         return json.loads(self.get(path).read())
 
     def csrf_token(self) -> str:
-        html = self.get("/").read().decode()
-        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+        """The form's CSRF token (fetched once per session, as a browser has it in the page)."""
+        if not self._token:
+            html = self.get("/").read().decode()
+            self._token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+        return self._token
 
     def upload(self, *paths: Path) -> str:
         """POST the files like the upload form; return where the station sent the browser."""
         boundary = "----stationprocessboundary"
-        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"csrfmiddlewaretoken\""
-                f"\r\n\r\n{self.csrf_token()}\r\n").encode()
+        body = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="csrfmiddlewaretoken"'
+            f"\r\n\r\n{self.csrf_token()}\r\n"
+        ).encode()
         for path in paths:
-            body += (f"--{boundary}\r\nContent-Disposition: form-data; name=\"letters\"; "
-                     f"filename=\"{path.name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-                     ).encode() + path.read_bytes() + b"\r\n"
+            body += (
+                (
+                    f'--{boundary}\r\nContent-Disposition: form-data; name="letters"; '
+                    f'filename="{path.name}"\r\nContent-Type: application/octet-stream\r\n\r\n'
+                ).encode()
+                + path.read_bytes()
+                + b"\r\n"
+            )
         body += f"--{boundary}--\r\n".encode()
         request = urllib.request.Request(
-            self.base + "/upload/", data=body, method="POST",
-            headers={"Content-Type": f"multipart/form-data; boundary={boundary}",
-                     "Referer": self.base + "/"},
+            self.base + "/upload/",
+            data=body,
+            method="POST",
+            headers={
+                "Content-Type": f"multipart/form-data; boundary={boundary}",
+                "Referer": self.base + "/",
+            },
         )
         return self.http.open(request, timeout=60).geturl()
 
@@ -104,10 +136,10 @@ class StationProcess:
         deadline = time.monotonic() + timeout
         status = ""
         while time.monotonic() < deadline:
-            status = self.json(f"/letters/{letter_id}/status.json")["status"]
+            status = self.json(f"/letters/{letter_id}/status.json?wait=2")["status"]
             if status in wanted:
                 return status
-            time.sleep(0.05)
+            time.sleep(0.02)
         raise AssertionError(f"letter {letter_id} is {status}, not {wanted}")
 
     def kill(self) -> None:
@@ -141,8 +173,9 @@ def stations(tmp_path):
 
 def test_users_add_list_remove(tmp_path):
     data = tmp_path / "data"
-    added = denialparse("users", "add", "avery", "--password-stdin", "--data", str(data),
-                        stdin=PASSWORD + "\n")
+    added = denialparse(
+        "users", "add", "avery", "--password-stdin", "--data", str(data), stdin=PASSWORD + "\n"
+    )
     assert added.returncode == 0, added.stderr
     assert "admin" in added.stderr and PASSWORD not in added.stderr + added.stdout
     denialparse("users", "add", "blake", "--password-stdin", "--data", str(data), stdin=PASSWORD)
@@ -151,8 +184,9 @@ def test_users_add_list_remove(tmp_path):
     # The password is stored as Django's salted PBKDF2 hash, never in clear.
     db = (data / "station.sqlite3").read_bytes()
     assert PASSWORD.encode() not in db and b"pbkdf2_sha256$" in db
-    weak = denialparse("users", "add", "casey", "--password-stdin", "--data", str(data),
-                       stdin="123\n")
+    weak = denialparse(
+        "users", "add", "casey", "--password-stdin", "--data", str(data), stdin="123\n"
+    )
     assert weak.returncode == 2 and "password refused" in weak.stderr
     assert len(weak.stderr.strip().splitlines()) == 1
     assert denialparse("users", "remove", "blake", "--data", str(data)).returncode == 0
@@ -162,8 +196,16 @@ def test_users_add_list_remove(tmp_path):
 
 
 def test_another_address_refuses_to_start_without_an_account(tmp_path):
-    result = denialparse("serve", "--host", "0.0.0.0", "--port", str(free_port()),
-                         "--data", str(tmp_path / "data"), timeout=60)
+    result = denialparse(
+        "serve",
+        "--host",
+        "0.0.0.0",
+        "--port",
+        str(free_port()),
+        "--data",
+        str(tmp_path / "data"),
+        timeout=60,
+    )
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "no account" in lines[0] and "users add" in lines[0]
@@ -172,8 +214,16 @@ def test_another_address_refuses_to_start_without_an_account(tmp_path):
 def test_serve_refuses_half_a_tls_pair(tmp_path):
     cert = tmp_path / "cert.pem"
     cert.write_text("x")
-    result = denialparse("serve", "--tls-cert", str(cert), "--data", str(tmp_path / "d"),
-                         "--port", str(free_port()), timeout=60)
+    result = denialparse(
+        "serve",
+        "--tls-cert",
+        str(cert),
+        "--data",
+        str(tmp_path / "d"),
+        "--port",
+        str(free_port()),
+        timeout=60,
+    )
     assert result.returncode == 2 and "--tls-key" in result.stderr
 
 

@@ -17,7 +17,7 @@ from concurrent.futures.process import BrokenProcessPool
 from django.db import close_old_connections
 
 from denialparse.options import Options
-from denialparse.station import letters, work
+from denialparse.station import letters, runtime, work
 from denialparse.station.models import IN_FLIGHT, Letter, Status
 
 log = logging.getLogger(__name__)
@@ -134,6 +134,7 @@ class Dispatcher:
                 self._restart_pool()
             if letter is not None:
                 letters.record_failure(letter, CRASHED)
+                runtime.letter_finished()
             return
         if letter is None or letter.status != Status.READING:
             return  # deleted (or re-queued) while it was being read
@@ -143,6 +144,7 @@ class Dispatcher:
         else:
             letters.record_failure(letter, outcome.message)
             log.info("letter %d failed: %s", letter_id, outcome.code)
+        runtime.letter_finished()
 
     def _restart_pool(self) -> None:
         log.warning("a worker process died; starting new workers")

@@ -187,9 +187,10 @@ class InboxWatcher:
 
     def _take(self, path: Path) -> int:
         digest = sha256_of(path)
-        if Letter.objects.filter(sha256=digest).exists() or AuditEntry.objects.filter(
-            action="deleted", sha256=digest
-        ).exists():
+        if (
+            Letter.objects.filter(sha256=digest).exists()
+            or AuditEntry.objects.filter(action="deleted", sha256=digest).exists()
+        ):
             return 0
         name = str(path.relative_to(self.inbox))
         result = take(_file_chunks(path), path.stat().st_size, name, "inbox", self.options)

@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from denialparse.evaluate import FIELDS as EVALUATED_FIELDS
 from denialparse.station.datafolder import LETTERS_DIR, PROFILE_FILE
 from denialparse.station.models import Letter, Status
 from denialparse.types import (
@@ -63,8 +64,11 @@ CHOICES: dict[str, tuple[str, ...]] = {
 }
 # File suffix of each media type in an exported corpus (what ``evaluate`` looks for).
 SUFFIXES: dict[str, str] = {
-    "application/pdf": ".pdf", "image/tiff": ".tif", "image/png": ".png",
-    "image/jpeg": ".jpg", "text/plain": ".txt",
+    "application/pdf": ".pdf",
+    "image/tiff": ".tif",
+    "image/png": ".png",
+    "image/jpeg": ".jpg",
+    "text/plain": ".txt",
 }
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -240,10 +244,17 @@ def apply_corrections(letter: Letter, submitted: dict[str, str]) -> list[str]:
     deadlines = compute_deadlines(fields, denial.label if denial else None)
     edited = sorted(set(letter.edited_fields) | set(changed))
     needs = [n for n in (extracted_of(letter) or result).needs_review if n not in edited]
-    needs = [n for n in needs if n != "deadlines"] + (["deadlines"] if review_needed(deadlines) else [])
+    needs = [n for n in needs if n != "deadlines"] + (
+        ["deadlines"] if review_needed(deadlines) else []
+    )
     updated = result.model_copy(
-        update={"fields": fields, "denial_type": denial, "deadlines": deadlines,
-                "needs_review": needs, "appeal": None}
+        update={
+            "fields": fields,
+            "denial_type": denial,
+            "deadlines": deadlines,
+            "needs_review": needs,
+            "appeal": None,
+        }
     )
     letter.current = updated.to_json_dict()
     letter.edited_fields = edited
@@ -310,7 +321,9 @@ def draft_appeal(letter: Letter) -> str:
 
     profile = profile_path()
     done = write_appeal(
-        appeal_result(letter), appeal_path(letter), profile_path=profile if profile.is_file() else None
+        appeal_result(letter),
+        appeal_path(letter),
+        profile_path=profile if profile.is_file() else None,
     )
     letter.appeal_at = timezone.now()
     letter.appeal_template = done.appeal.template if done.appeal else ""
@@ -330,10 +343,8 @@ def delete_letter(letter: Letter) -> None:
 # corrections as data
 # ------------------------------------------------------------------------------------------
 
-LABEL_KEYS: tuple[str, ...] = (
-    "payer", "plan_type", "therapy", "denial_type", "denial_reason", "letter_date",
-    "service_date", "member_id", "claim_id", "patient_name", "provider_name",
-)
+# The keys of a label row: the fields ``denialparse evaluate`` scores, in its order.
+LABEL_KEYS: tuple[str, ...] = EVALUATED_FIELDS
 
 
 def label_id(letter: Letter) -> str:

@@ -9,6 +9,8 @@ filters.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.db import models
 
 
@@ -56,7 +58,7 @@ class Letter(models.Model):
     appeal_template = models.CharField(max_length=60, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["status", "created_at"])]
+        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["status", "created_at"])]
 
     def __str__(self) -> str:  # never the patient's name: this can end up in a log
         return f"letter {self.pk}"
@@ -82,7 +84,7 @@ class AuditEntry(models.Model):
     sha256 = models.CharField(max_length=64, blank=True, db_index=True)
 
     class Meta:
-        ordering = ["-at", "-id"]
+        ordering: ClassVar[list[str]] = ["-at", "-id"]
 
 
 class LoginFailure(models.Model):

@@ -66,9 +66,7 @@ def _render_image_page(data: bytes, media_type: str, number: int) -> bytes:
     img.seek(number - 1)
     frame = img.convert("L")
     if frame.width > IMAGE_MAX_WIDTH:
-        frame = frame.resize(
-            (IMAGE_MAX_WIDTH, round(frame.height * IMAGE_MAX_WIDTH / frame.width))
-        )
+        frame = frame.resize((IMAGE_MAX_WIDTH, round(frame.height * IMAGE_MAX_WIDTH / frame.width)))
     return _png(frame)
 
 

@@ -67,9 +67,7 @@ def to_toml(values: dict[str, str]) -> str:
                 continue
             text = _toml_string(raw.strip())
         tables.setdefault(table, []).append(f"{name} = {text}")
-    return "\n".join(
-        f"[{table}]\n" + "\n".join(lines) + "\n" for table, lines in tables.items()
-    )
+    return "\n".join(f"[{table}]\n" + "\n".join(lines) + "\n" for table, lines in tables.items())
 
 
 def _check_and_store(toml_bytes: bytes) -> None:

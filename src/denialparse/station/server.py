@@ -12,7 +12,7 @@ import logging
 import os
 import signal
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
@@ -22,7 +22,8 @@ from denialparse.station import config, datafolder
 
 log = logging.getLogger(__name__)
 
-SERVER_THREADS = 8
+# Threads answering requests; a review page waiting for its letter holds one (long poll).
+SERVER_THREADS = 32
 MAX_REQUEST_BYTES = 2 * 1024 * 1024 * 1024  # 2 GiB: several scans at once; each is checked
 
 
@@ -44,7 +45,7 @@ class ServeOptions:
     tls_cert: Path | None = None
     tls_key: Path | None = None
     jobs: int | None = None
-    options: Options = Options()
+    options: Options = field(default_factory=Options)
 
 
 def open_station(data_dir: Path, host: str = "127.0.0.1", tls: bool = False) -> Path:
@@ -121,8 +122,7 @@ def serve(opts: ServeOptions) -> None:
         server.prepare()  # binds now: a port in use fails before the workers start
     except OSError as exc:
         raise StationStartError(
-            f"can't listen on {opts.host}:{opts.port} ({exc.strerror or exc}); "
-            "pick another --port"
+            f"can't listen on {opts.host}:{opts.port} ({exc.strerror or exc}); pick another --port"
         ) from exc
     log.info("loading the reading pipeline in %d worker(s)...", dispatcher.jobs)
     try:
@@ -130,14 +130,14 @@ def serve(opts: ServeOptions) -> None:
     except Exception as exc:
         server.stop()
         raise MissingDependencyError(
-            f"the reading workers could not start ({type(exc).__name__}); "
-            "run `denialparse doctor`"
+            f"the reading workers could not start ({type(exc).__name__}); run `denialparse doctor`"
         ) from exc
     if watcher is not None:
         watcher.start()
     scheme = "https" if opts.tls_cert else "http"
-    log.info("station ready on %s://%s:%d/ (data in %s)", scheme, opts.host, opts.port,
-                opts.data_dir)
+    log.info(
+        "station ready on %s://%s:%d/ (data in %s)", scheme, opts.host, opts.port, opts.data_dir
+    )
     _stop_on_signals(server)
     try:
         server.serve()

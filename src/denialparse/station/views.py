@@ -10,6 +10,7 @@ import datetime as dt
 import io
 import json
 import logging
+import time
 import zipfile
 from typing import Any
 
@@ -28,13 +29,14 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from denialparse.exceptions import DenialParseError
 from denialparse.station import letters, pages, profiles, runtime, throttle
 from denialparse.station.intake import take
 from denialparse.station.middleware import actor, is_admin, open_desk
-from denialparse.station.models import READ, AuditEntry, Letter, Status
+from denialparse.station.models import IN_FLIGHT, READ, AuditEntry, Letter, Status
 from denialparse.types import LetterResult
 
 log = logging.getLogger(__name__)
@@ -47,7 +49,9 @@ def station_context(request: HttpRequest) -> dict[str, Any]:
     return {"actor": actor(request), "is_admin": is_admin(request), "open_desk": open_desk()}
 
 
-def audit(request: HttpRequest, action: str, letter: Letter | None = None, detail: str = "") -> None:
+def audit(
+    request: HttpRequest, action: str, letter: Letter | None = None, detail: str = ""
+) -> None:
     """Record who did what to which letter (no letter text: field names at most)."""
     AuditEntry.objects.create(
         who=actor(request),
@@ -84,7 +88,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 login(request, user)
                 AuditEntry.objects.create(who=username, action="logged in")
                 target = request.GET.get("next", "/")
-                return redirect(target if target.startswith("/") and not target.startswith("//") else "/")
+                if not url_has_allowed_host_and_scheme(target, allowed_hosts=None):
+                    target = "/"  # never send the desk on to another site after logging in
+                return redirect(target)
     return render(request, "station/login.html", {"form": form, "error": error}, status=200)
 
 
@@ -189,12 +195,18 @@ def _box_share(bbox: list[float] | None, sizes: list[tuple[float, float]], page:
     return ",".join(f"{v:.4f}" for v in (x0 / w, y0 / h, (x1 - x0) / w, (y1 - y0) / h))
 
 
-def _field_rows(letter: Letter, result: LetterResult, sizes: list[tuple[float, float]]) -> list[dict[str, Any]]:
+def _field_rows(
+    letter: Letter, result: LetterResult, sizes: list[tuple[float, float]]
+) -> list[dict[str, Any]]:
     """The review form's rows: doubtful fields first, each with its box on the page (shares)."""
     doubtful = letters.doubtful_fields(letter)
     rows = []
     for name in letters.REVIEW_FIELDS:
-        fv = getattr(result.fields, name, None) if name not in (letters.DENIAL_TYPE, letters.REFERENCE_CODES) else None
+        fv = (
+            getattr(result.fields, name, None)
+            if name not in (letters.DENIAL_TYPE, letters.REFERENCE_CODES)
+            else None
+        )
         confidence = None
         box = ""
         page = None
@@ -238,10 +250,10 @@ def _page_sizes(letter: Letter, result: LetterResult) -> list[tuple[float, float
 def review(request: HttpRequest, letter_id: int) -> HttpResponse:
     """The letter's pages beside its fields; or where it is in the queue."""
     letter = _letter(letter_id)
-    audit(request, "viewed", letter)
     result = letters.result_of(letter)
     context: dict[str, Any] = {"letter": letter, "result": result, "Status": Status}
     if result is not None and letter.status in READ:
+        audit(request, "viewed", letter)  # the fields are shown (not the waiting page's refresh)
         sizes = _page_sizes(letter, result)
         today = timezone.localdate()
         context.update(
@@ -262,11 +274,25 @@ def review(request: HttpRequest, letter_id: int) -> HttpResponse:
     return render(request, "station/review.html", context)
 
 
+MAX_WAIT_SECONDS = 20.0
+
+
 @require_GET
 def letter_status(request: HttpRequest, letter_id: int) -> JsonResponse:
-    """Where a letter is (the review page polls this while it is being read)."""
-    letter = get_object_or_404(Letter.objects.only("status", "reason"), pk=letter_id)
-    return JsonResponse({"status": letter.status, "read": letter.status in READ})
+    """Where a letter is. With ``?wait=S`` (the review page's script), answers as soon as the
+    letter is no longer queued or reading, or after S seconds at most (a long poll)."""
+    try:
+        wait = min(max(float(request.GET.get("wait", 0)), 0.0), MAX_WAIT_SECONDS)
+    except ValueError:
+        wait = 0.0
+    end = time.monotonic() + wait
+    seen = runtime.generation()
+    while True:
+        status = get_object_or_404(Letter.objects.only("status"), pk=letter_id).status
+        left = end - time.monotonic()
+        if status not in IN_FLIGHT or left <= 0:
+            return JsonResponse({"status": status, "read": status in READ})
+        seen = runtime.wait_for_a_letter(seen, left)
 
 
 @require_GET
@@ -308,8 +334,10 @@ def save(request: HttpRequest, letter_id: int) -> HttpResponse:
         audit(request, "confirmed", letter)
         messages.success(request, "Confirmed. The appeal can now be drafted.")
     elif changed:
-        messages.success(request, f"Saved: {', '.join(letters.LABELS[c] for c in changed)}. "
-                                  "Deadlines recomputed.")
+        messages.success(
+            request,
+            f"Saved: {', '.join(letters.LABELS[c] for c in changed)}. Deadlines recomputed.",
+        )
     else:
         messages.info(request, "Nothing changed.")
     return redirect("review", letter_id=letter.pk)
@@ -440,8 +468,12 @@ def corrections(request: HttpRequest) -> HttpResponse:
 def export_labels(request: HttpRequest) -> HttpResponse:
     """Confirmed letters as ``labels.jsonl`` rows (the format ``denialparse evaluate`` reads)."""
     lines = [json.dumps(letters.label_row(x), ensure_ascii=False) for x in _confirmed()]
-    AuditEntry.objects.create(who=actor(request), action="exported labels", detail=f"{len(lines)} letters")
-    response = HttpResponse("".join(f"{line}\n" for line in lines), content_type="application/x-ndjson")
+    AuditEntry.objects.create(
+        who=actor(request), action="exported labels", detail=f"{len(lines)} letters"
+    )
+    response = HttpResponse(
+        "".join(f"{line}\n" for line in lines), content_type="application/x-ndjson"
+    )
     response["Content-Disposition"] = 'attachment; filename="labels.jsonl"'
     return response
 
@@ -461,7 +493,9 @@ def export_corpus(request: HttpRequest) -> HttpResponse:
             zf.write(path, f"{letters.label_id(letter)}{suffix}")
             rows.append(json.dumps(letters.label_row(letter), ensure_ascii=False))
         zf.writestr("labels.jsonl", "".join(f"{r}\n" for r in rows))
-    AuditEntry.objects.create(who=actor(request), action="exported corpus", detail=f"{len(rows)} letters")
+    AuditEntry.objects.create(
+        who=actor(request), action="exported corpus", detail=f"{len(rows)} letters"
+    )
     response = HttpResponse(buffer.getvalue(), content_type="application/zip")
     response["Content-Disposition"] = 'attachment; filename="station-corpus.zip"'
     return response

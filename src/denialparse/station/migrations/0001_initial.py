@@ -4,64 +4,111 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('who', models.CharField(max_length=150)),
-                ('action', models.CharField(max_length=20)),
-                ('letter_id', models.BigIntegerField(blank=True, db_index=True, null=True)),
-                ('detail', models.CharField(blank=True, max_length=300)),
-                ('sha256', models.CharField(blank=True, db_index=True, max_length=64)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("who", models.CharField(max_length=150)),
+                ("action", models.CharField(max_length=20)),
+                ("letter_id", models.BigIntegerField(blank=True, db_index=True, null=True)),
+                ("detail", models.CharField(blank=True, max_length=300)),
+                ("sha256", models.CharField(blank=True, db_index=True, max_length=64)),
             ],
             options={
-                'ordering': ['-at', '-id'],
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='LoginFailure',
+            name="LoginFailure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('username', models.CharField(db_index=True, max_length=150)),
-                ('address', models.CharField(db_index=True, max_length=64)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("username", models.CharField(db_index=True, max_length=150)),
+                ("address", models.CharField(db_index=True, max_length=64)),
             ],
         ),
         migrations.CreateModel(
-            name='Letter',
+            name="Letter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('folder', models.CharField(help_text='server-made folder name', max_length=32, unique=True)),
-                ('display_name', models.CharField(help_text='the name it came with (shown only)', max_length=200)),
-                ('sha256', models.CharField(max_length=64, unique=True)),
-                ('source', models.CharField(default='upload', max_length=10)),
-                ('status', models.CharField(choices=[('queued', 'queued'), ('reading', 'reading'), ('to_review', 'to review'), ('confirmed', 'confirmed'), ('appeal_ready', 'appeal ready'), ('failed', 'failed')], default='queued', max_length=16)),
-                ('reason', models.CharField(blank=True, help_text='one line when failed', max_length=300)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
-                ('seconds', models.FloatField(blank=True, help_text='time the worker took', null=True)),
-                ('extracted', models.JSONField(blank=True, null=True)),
-                ('current', models.JSONField(blank=True, null=True)),
-                ('edited_fields', models.JSONField(blank=True, default=list)),
-                ('patient', models.CharField(blank=True, max_length=200)),
-                ('payer', models.CharField(blank=True, max_length=200)),
-                ('denial_type', models.CharField(blank=True, max_length=40)),
-                ('earliest_deadline', models.DateField(blank=True, null=True)),
-                ('confirmed_by', models.CharField(blank=True, max_length=150)),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('appeal_at', models.DateTimeField(blank=True, null=True)),
-                ('appeal_template', models.CharField(blank=True, max_length=60)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "folder",
+                    models.CharField(
+                        help_text="server-made folder name", max_length=32, unique=True
+                    ),
+                ),
+                (
+                    "display_name",
+                    models.CharField(
+                        help_text="the name it came with (shown only)", max_length=200
+                    ),
+                ),
+                ("sha256", models.CharField(max_length=64, unique=True)),
+                ("source", models.CharField(default="upload", max_length=10)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "queued"),
+                            ("reading", "reading"),
+                            ("to_review", "to review"),
+                            ("confirmed", "confirmed"),
+                            ("appeal_ready", "appeal ready"),
+                            ("failed", "failed"),
+                        ],
+                        default="queued",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(blank=True, help_text="one line when failed", max_length=300),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "seconds",
+                    models.FloatField(blank=True, help_text="time the worker took", null=True),
+                ),
+                ("extracted", models.JSONField(blank=True, null=True)),
+                ("current", models.JSONField(blank=True, null=True)),
+                ("edited_fields", models.JSONField(blank=True, default=list)),
+                ("patient", models.CharField(blank=True, max_length=200)),
+                ("payer", models.CharField(blank=True, max_length=200)),
+                ("denial_type", models.CharField(blank=True, max_length=40)),
+                ("earliest_deadline", models.DateField(blank=True, null=True)),
+                ("confirmed_by", models.CharField(blank=True, max_length=150)),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True)),
+                ("appeal_at", models.DateTimeField(blank=True, null=True)),
+                ("appeal_template", models.CharField(blank=True, max_length=60)),
             ],
             options={
-                'indexes': [models.Index(fields=['status', 'created_at'], name='station_let_status_55e5db_idx')],
+                "indexes": [
+                    models.Index(
+                        fields=["status", "created_at"], name="station_let_status_55e5db_idx"
+                    )
+                ],
             },
         ),
     ]

@@ -21,27 +21,25 @@ function enhanceUpload() {
   });
 }
 
-// Review page while the letter is read: poll its status and reload when it changes.
+// Review page while the letter is read: ask the station to answer when it is done (a long
+// poll: the request waits on the server) and reload then.
 function waitForReading() {
   const wait = document.getElementById("wait");
   if (!wait) return;
-  const url = wait.dataset.statusUrl;
-  const before = wait.dataset.status;
-  let delay = 100;
+  const url = wait.dataset.statusUrl + "?wait=15";
   const poll = () => {
     fetch(url, { credentials: "same-origin", cache: "no-store" })
       .then((r) => (r.ok ? r.json() : null))
       .then((s) => {
-        if (s && s.status !== before && s.status !== "queued" && s.status !== "reading") {
+        if (s && s.status !== "queued" && s.status !== "reading") {
           window.location.reload();
           return;
         }
-        delay = Math.min(delay * 1.5, 1000);
-        window.setTimeout(poll, delay);
+        window.setTimeout(poll, s ? 0 : 2000);
       })
-      .catch(() => window.setTimeout(poll, 1000));
+      .catch(() => window.setTimeout(poll, 2000));
   };
-  window.setTimeout(poll, delay);
+  poll();
 }
 
 // Review page: focusing a field outlines where it was read and scrolls the page there.
