@@ -3,6 +3,7 @@
 # from the bundled scanned letter. Safe to run again.
 #   WITH_LIBREOFFICE=1 ./install.sh   also installs LibreOffice (to render appeals to PDF; CI does)
 #   WITH_BROWSER=1 ./install.sh       also installs Debian's chromium (the station's browser test; CI does)
+#   WITH_POSTGRES=1 ./install.sh      also installs PostgreSQL (the station's PostgreSQL test; CI does)
 #   NO_DEMO=1 ./install.sh            install only
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -17,6 +18,10 @@ fi
 if [ "${WITH_BROWSER:-0}" = "1" ]; then
   # Playwright drives this system browser (executable_path); it never downloads one.
   packages="$packages chromium"
+fi
+if [ "${WITH_POSTGRES:-0}" = "1" ]; then
+  # The test starts its own throw-away cluster with initdb; the system cluster is not used.
+  packages="$packages postgresql"
 fi
 echo "==> apt packages: $packages" >&2
 $SUDO apt-get update -qq

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -103,6 +104,22 @@ class StationProcess:
             html = self.get("/").read().decode()
             self._token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
         return self._token
+
+    def post(self, path: str, fields: dict[str, str]) -> str:
+        """POST a form with the CSRF token, like the page's forms; return the final URL."""
+        data = urllib.parse.urlencode({"csrfmiddlewaretoken": self.csrf_token(), **fields})
+        request = urllib.request.Request(
+            self.base + path, data=data.encode(), method="POST", headers={"Referer": self.base + "/"}
+        )
+        return self.http.open(request, timeout=60).geturl()
+
+    def login(self, name: str, password: str) -> None:
+        """Log in through the log-in form (a new session, so a new CSRF token)."""
+        html = self.get("/login/").read().decode()
+        self._token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+        landed = self.post("/login/", {"username": name, "password": password})
+        assert not landed.rstrip("/").endswith("/login"), "log-in refused"
+        self._token = ""  # Django rotates the token at log-in
 
     def upload(self, *paths: Path) -> str:
         """POST the files like the upload form; return where the station sent the browser."""
