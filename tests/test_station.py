@@ -173,8 +173,22 @@ def test_login_then_logout(desk):
     desk.post("/logout/")
     assert desk.get("/").status_code == 302
     for target in ("//evil.example/", "/\\evil.example/", "https://evil.example/"):
-        response = desk.post(f"/login/?next={target}", {"username": "frontdesk", "password": PASSWORD})
+        response = desk.post(
+            f"/login/?next={target}", {"username": "frontdesk", "password": PASSWORD}
+        )
         assert response["Location"] == "/", target
+
+
+def test_a_session_idle_past_its_age_needs_a_new_login(desk):
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    _add_account()
+    assert desk.login(username="frontdesk", password=PASSWORD)
+    assert desk.get("/").status_code == 200
+    # Every request pushes the expiry on (idle timeout); one idle past it is logged out.
+    Session.objects.update(expire_date=timezone.now() - dt.timedelta(seconds=1))
+    assert desk.get("/").status_code == 302
 
 
 def test_session_and_csrf_cookies_are_httponly_samesite_and_secure_under_tls(desk, station):

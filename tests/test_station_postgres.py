@@ -52,22 +52,42 @@ def postgres_url():
         os.chown(root, owner.pw_uid, owner.pw_gid)
     data, port = root / "data", free_port()
     subprocess.run(
-        _as_postgres(str(bindir / "initdb"), "-D", str(data), "--auth=trust", "-U", "postgres",
-                     "-E", "UTF8", "--no-sync"),
-        check=True, capture_output=True,
+        _as_postgres(
+            str(bindir / "initdb"),
+            "-D",
+            str(data),
+            "--auth=trust",
+            "-U",
+            "postgres",
+            "-E",
+            "UTF8",
+            "--no-sync",
+        ),
+        check=True,
+        capture_output=True,
     )
     subprocess.run(
-        _as_postgres(str(bindir / "pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-w",
-                     "-o", f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off",
-                     "start"),
-        check=True, capture_output=True,
+        _as_postgres(
+            str(bindir / "pg_ctl"),
+            "-D",
+            str(data),
+            "-l",
+            str(root / "log"),
+            "-w",
+            "-o",
+            f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off",
+            "start",
+        ),
+        check=True,
+        capture_output=True,
     )
     try:
         yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
     finally:
         subprocess.run(
             _as_postgres(str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"),
-            check=False, capture_output=True,
+            check=False,
+            capture_output=True,
         )
         shutil.rmtree(root, ignore_errors=True)
 
@@ -77,8 +97,9 @@ def test_station_runs_on_postgresql(postgres_url, tmp_path, monkeypatch):
 
     monkeypatch.setenv("DENIALPARSE_DATABASE_URL", postgres_url)
     data = tmp_path / "data"
-    added = denialparse("users", "add", "avery", "--password-stdin", "--data", str(data),
-                        stdin=PASSWORD + "\n")
+    added = denialparse(
+        "users", "add", "avery", "--password-stdin", "--data", str(data), stdin=PASSWORD + "\n"
+    )
     assert added.returncode == 0, added.stderr
     station = StationProcess(data).start()
     try:

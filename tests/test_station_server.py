@@ -11,7 +11,9 @@ import json
 import os
 import re
 import signal
+import shutil
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -52,12 +54,16 @@ class StationProcess:
     def __init__(self, data: Path, port: int | None = None, *extra: str) -> None:
         self.data = data
         self.port = port or free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
+        tls = "--tls-cert" in extra
+        self.base = f"{'https' if tls else 'http'}://127.0.0.1:{self.port}"
         self.extra = extra
         self.proc: subprocess.Popen | None = None
         self.log = data.parent / f"serve-{self.port}.log"
         self.jar = http.cookiejar.CookieJar()
-        self.http = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        handlers: list[urllib.request.BaseHandler] = [urllib.request.HTTPCookieProcessor(self.jar)]
+        if tls:  # the test's own self-signed certificate
+            handlers.append(urllib.request.HTTPSHandler(context=ssl._create_unverified_context()))
+        self.http = urllib.request.build_opener(*handlers)
         self._token = ""
 
     def start(self, timeout: float = 90) -> StationProcess:
@@ -109,7 +115,10 @@ class StationProcess:
         """POST a form with the CSRF token, like the page's forms; return the final URL."""
         data = urllib.parse.urlencode({"csrfmiddlewaretoken": self.csrf_token(), **fields})
         request = urllib.request.Request(
-            self.base + path, data=data.encode(), method="POST", headers={"Referer": self.base + "/"}
+            self.base + path,
+            data=data.encode(),
+            method="POST",
+            headers={"Referer": self.base + "/"},
         )
         return self.http.open(request, timeout=60).geturl()
 
@@ -270,3 +279,55 @@ def test_serve_then_curl_the_worklist(stations, tmp_path):
     with pytest.raises(urllib.error.HTTPError) as refused:
         station.http.open(request, timeout=10)
     assert refused.value.code == 400
+
+
+def test_serve_over_tls_marks_cookies_secure(stations, tmp_path):
+    if not shutil.which("openssl"):
+        pytest.skip("openssl is not installed (it makes the test certificate)")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "2",
+            "-subj",
+            "/CN=127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    station = stations("--tls-cert", str(cert), "--tls-key", str(key)).start()
+    response = station.get("/")
+    assert response.status == 200 and station.base.startswith("https://")
+    cookie = response.headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_serve_takes_letters_from_the_inbox_and_logs_no_letter_text(stations, tmp_path):
+    inbox = tmp_path / "scanner"
+    inbox.mkdir()
+    station = stations("--inbox", str(inbox)).start()
+    letter = inbox / "0001.pdf"
+    shutil.copy(SAMPLES / "cigna_cimt" / "letter.pdf", letter)
+    before = letter.stat().st_mtime_ns
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and 'data-letter="1"' not in station.get("/").read().decode():
+        time.sleep(0.2)
+    assert station.wait_status(1, {"to_review"}) == "to_review"
+    assert letter.stat().st_mtime_ns == before and letter.is_file()  # left as it was
+    html = station.get("/letters/1/").read().decode()
+    assert "Rosalind T. Hargrove" in html
+    station.stop()
+    log = station.log.read_text()
+    assert "ready" in log
+    for secret in ("Hargrove", "U5822140903", "constraint-induced", "0001.pdf"):
+        assert secret not in log

@@ -27,6 +27,7 @@ from django.http import (
     HttpResponseForbidden,
     JsonResponse,
 )
+from django.db.models import Count, F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -42,6 +43,7 @@ from denialparse.types import LetterResult
 log = logging.getLogger(__name__)
 
 SOON_DAYS = 7
+WORKLIST_PAGE = 200
 
 
 def station_context(request: HttpRequest) -> dict[str, Any]:
@@ -124,23 +126,21 @@ def _urgency(days: int | None) -> str:
 def worklist(request: HttpRequest) -> HttpResponse:
     """The start page: upload form and every letter, soonest deadline first."""
     wanted = request.GET.get("status", "")
+    # Letters without a deadline (queued, failed, or none computed) come after the dated ones.
     rows = Letter.objects.defer("extracted", "current").order_by(
-        "earliest_deadline", "-created_at", "-id"
+        F("earliest_deadline").asc(nulls_last=True), "-created_at", "-id"
     )
     if wanted in Status.values:
         rows = rows.filter(status=wanted)
-    # Letters without a deadline (queued, failed, or none computed) come after the dated ones.
-    dated = [x for x in rows if x.earliest_deadline]
-    undated = [x for x in rows if not x.earliest_deadline]
     today = timezone.localdate()
-    page = Paginator(dated + undated, 200).get_page(request.GET.get("page"))
+    page = Paginator(rows, WORKLIST_PAGE).get_page(request.GET.get("page"))
     table = []
     for letter in page:
         days = _days_left(letter, today)
         table.append({"letter": letter, "days": days, "urgency": _urgency(days)})
     counts = {s: 0 for s in Status.values}
-    for status in Letter.objects.values_list("status", flat=True):
-        counts[status] += 1
+    for row in Letter.objects.values("status").annotate(n=Count("id")):
+        counts[row["status"]] = row["n"]
     return render(
         request,
         "station/worklist.html",
@@ -251,7 +251,7 @@ def review(request: HttpRequest, letter_id: int) -> HttpResponse:
     """The letter's pages beside its fields; or where it is in the queue."""
     letter = _letter(letter_id)
     result = letters.result_of(letter)
-    context: dict[str, Any] = {"letter": letter, "result": result, "Status": Status}
+    context: dict[str, Any] = {"letter": letter, "result": result}
     if result is not None and letter.status in READ:
         audit(request, "viewed", letter)  # the fields are shown (not the waiting page's refresh)
         sizes = _page_sizes(letter, result)
