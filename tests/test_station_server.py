@@ -10,8 +10,8 @@ import http.cookiejar
 import json
 import os
 import re
-import signal
 import shutil
+import signal
 import socket
 import ssl
 import subprocess

@@ -19,6 +19,7 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.paginator import Paginator
+from django.db.models import Count, F
 from django.http import (
     FileResponse,
     Http404,
@@ -27,7 +28,6 @@ from django.http import (
     HttpResponseForbidden,
     JsonResponse,
 )
-from django.db.models import Count, F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
