@@ -132,7 +132,7 @@ def main() -> None:
                 "born_digital_letters": len(timings),
                 "upload_to_review_ms_median": round(statistics.median(timings) * 1000, 1),
                 "upload_to_review_ms_max": round(max(timings) * 1000, 1),
-                **scans(station, args.scans, work),
+                **(scans(station, args.scans, work) if args.scans else {}),
             }
         finally:
             station.stop()
@@ -145,6 +145,8 @@ def main() -> None:
         f"median {result['upload_to_review_ms_median']} ms, max {result['upload_to_review_ms_max']} ms"
         f"  (goal <= 300 ms)"
     )
+    if not args.scans:
+        return
     print(
         f"{result['scans']} scans in one upload ({result['upload_s']} s): {result['new_letters']} "
         f"new letters, {result['read']} read, {result['failed']} failed, all done in "

@@ -196,10 +196,9 @@ def _box_share(bbox: list[float] | None, sizes: list[tuple[float, float]], page:
 
 
 def _field_rows(
-    letter: Letter, result: LetterResult, sizes: list[tuple[float, float]]
+    letter: Letter, result: LetterResult, sizes: list[tuple[float, float]], doubtful: list[str]
 ) -> list[dict[str, Any]]:
     """The review form's rows: doubtful fields first, each with its box on the page (shares)."""
-    doubtful = letters.doubtful_fields(letter)
     rows = []
     for name in letters.REVIEW_FIELDS:
         fv = (
@@ -255,9 +254,10 @@ def review(request: HttpRequest, letter_id: int) -> HttpResponse:
     if result is not None and letter.status in READ:
         audit(request, "viewed", letter)  # the fields are shown (not the waiting page's refresh)
         sizes = _page_sizes(letter, result)
+        doubtful = letters.doubtful_fields(letter)
         today = timezone.localdate()
         context.update(
-            fields=_field_rows(letter, result, sizes),
+            fields=_field_rows(letter, result, sizes, doubtful),
             # Width and height let the browser lay the page out before its image arrives, so
             # a field's box lands in the right place at once.
             page_images=[
@@ -268,7 +268,7 @@ def review(request: HttpRequest, letter_id: int) -> HttpResponse:
                 {"d": d, "days": (dt.date.fromisoformat(d.due) - today).days if d.due else None}
                 for d in result.deadlines
             ],
-            doubtful=letters.doubtful_fields(letter),
+            doubtful=doubtful,
             has_appeal=letters.appeal_path(letter).is_file(),
         )
     return render(request, "station/review.html", context)

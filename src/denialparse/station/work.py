@@ -7,7 +7,9 @@ dispatcher thread in the server process writes it to the database. Reading reuse
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +20,7 @@ from denialparse.options import Options
 log = logging.getLogger(__name__)
 
 _options: Options | None = None
+WORKER_NICENESS = 4
 
 
 @dataclass(frozen=True)
@@ -31,10 +34,16 @@ class Outcome:
 
 
 def start_worker(options: Options) -> None:
-    """Initializer of each worker process: load the pipeline once (~2 s), keep it resident."""
+    """Initializer of each worker process: load the pipeline once (~2 s), keep it resident.
+
+    The worker (and the tesseract processes it starts) runs a few steps nicer than the web
+    server, so pages answer at once while scans are OCRed.
+    """
     global _options
     from denialparse.understanding.extract import load_pipeline
 
+    with contextlib.suppress(OSError):
+        os.nice(WORKER_NICENESS)
     _options = options
     load_pipeline(options.model_path)
 
