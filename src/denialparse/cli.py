@@ -303,7 +303,8 @@ _data_opt = click.option(
               default=None, help="A folder a scanner writes to; each new file is taken once.")
 @click.option("--tls-cert", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="PEM certificate: serve HTTPS (with --tls-key).")
-@click.option("--tls-key", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option("--tls-key", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="PEM private key of --tls-cert.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes reading letters [cores - 1].")
 @_ocr_opt

@@ -17,7 +17,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
-from django.contrib.auth.forms import AuthenticationForm
 from django.core.paginator import Paginator
 from django.db.models import Count, F
 from django.http import (
@@ -71,7 +70,6 @@ def audit(
 
 def login_view(request: HttpRequest) -> HttpResponse:
     """Log-in with throttling: too many failures for a name or an address wait a while."""
-    form = AuthenticationForm(request)
     error = ""
     if request.method == "POST":
         username = request.POST.get("username", "")[:150]
@@ -93,7 +91,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 if not url_has_allowed_host_and_scheme(target, allowed_hosts=None):
                     target = "/"  # never send the desk on to another site after logging in
                 return redirect(target)
-    return render(request, "station/login.html", {"form": form, "error": error}, status=200)
+    return render(request, "station/login.html", {"error": error})
 
 
 @require_POST
