@@ -161,8 +161,10 @@ class StationProcess:
     def wait_status(self, letter_id: int, wanted: set[str], timeout: float = 120) -> str:
         deadline = time.monotonic() + timeout
         status = ""
+        # Long-poll for a letter to finish; poll plainly to catch it while it is in flight.
+        wait = 0 if wanted & {"queued", "reading"} else 2
         while time.monotonic() < deadline:
-            status = self.json(f"/letters/{letter_id}/status.json?wait=2")["status"]
+            status = self.json(f"/letters/{letter_id}/status.json?wait={wait}")["status"]
             if status in wanted:
                 return status
             time.sleep(0.02)
