@@ -716,3 +716,26 @@ def test_confirmed_letters_export_as_labels_jsonl_that_evaluate_reads(desk, tmp_
     assert find_letter(corpus, label["id"]).read_bytes() == BORN_DIGITAL.read_bytes()
     rates = desk.get("/corrections/").content.decode()
     assert "Member ID" in rates and "1 of 1" in rates and "100 %" in rates
+
+
+def test_a_worker_that_dies_fails_its_letter_and_new_workers_take_over(desk):
+    import multiprocessing
+    import signal
+
+    from denialparse.station.dispatcher import CRASHED
+    from denialparse.station.models import Letter
+
+    (letter_id,) = _upload(desk, SAMPLES / "scan_cigna_cimt.pdf")  # OCR: seconds in flight
+    deadline = time.monotonic() + 30
+    while Letter.objects.get(pk=letter_id).status != "reading" and time.monotonic() < deadline:
+        time.sleep(0.02)
+    workers = multiprocessing.active_children()
+    assert workers, "the resident worker process should be running"
+    for worker in workers:
+        os.kill(worker.pid, signal.SIGKILL)  # as the OOM killer would
+    assert _wait_read(letter_id) == "failed"
+    assert Letter.objects.get(pk=letter_id).reason == CRASHED
+    # The station goes on: new workers read the next letter, and "Read again" retries this one.
+    assert _read_letter(desk, OTHER_LETTER)
+    desk.post(f"/letters/{letter_id}/retry/")
+    assert _wait_read(letter_id, timeout=180) == "to_review"

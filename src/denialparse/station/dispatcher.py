@@ -79,12 +79,21 @@ class Dispatcher:
                 self._wake.set_result(None)
 
     def stop(self) -> None:
-        """Stop taking letters; letters still reading stay ``reading`` and are redone next start."""
+        """Stop taking letters; letters still reading stay ``reading`` and are redone next start.
+
+        The workers are terminated rather than waited for: their letters are read again at the
+        next start anyway, and a service stop should not wait for a long OCR.
+        """
         self._stop.set()
         self.wake()
         self._thread.join(timeout=10)
         if self._pool is not None:
+            # ProcessPoolExecutor has no public way to stop a running task; _processes is the
+            # pid -> Process map CPython has kept since 3.2.
+            workers = list(getattr(self._pool, "_processes", {}).values())
             self._pool.shutdown(wait=False, cancel_futures=True)
+            for worker in workers:
+                worker.terminate()
 
     def _run(self) -> None:
         while not self._stop.is_set():
