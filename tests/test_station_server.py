@@ -287,6 +287,9 @@ def test_serve_then_curl_the_worklist(stations, tmp_path):
     with pytest.raises(urllib.error.HTTPError) as refused:
         station.http.open(request, timeout=10)
     assert refused.value.code == 400
+    station.stop()
+    log = station.log.read_text()
+    assert "Invalid HTTP_HOST header" in log and "Traceback" not in log  # one line, no trace
 
 
 def test_serve_over_tls_marks_cookies_secure(stations, tmp_path):

@@ -97,6 +97,25 @@ def build_app(opts: ServeOptions):  # type: ignore[no-untyped-def]
     return get_wsgi_application(), dispatcher, watcher
 
 
+class _NoTraceback(logging.Filter):
+    """One line per Django error log, no traceback: an exception's text may quote letter text
+    (a value that failed to parse), and the log must never hold any. ``-vv`` keeps them."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.startswith("django.") and not logging.getLogger("denialparse").isEnabledFor(
+            logging.DEBUG
+        ):
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+def _quiet_django_logs() -> None:
+    # On the handlers: a logger's own filters don't see records from its child loggers.
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_NoTraceback())
+
+
 def serve(opts: ServeOptions) -> None:
     """Run the station until SIGINT/SIGTERM.
 
@@ -108,6 +127,7 @@ def serve(opts: ServeOptions) -> None:
     from cheroot.ssl.builtin import BuiltinSSLAdapter
 
     app, dispatcher, watcher = build_app(opts)
+    _quiet_django_logs()
     server = wsgi.Server(
         (opts.host, opts.port),
         app,
