@@ -118,6 +118,14 @@ def test_front_desk_in_a_real_browser(browser, tmp_path):
         assert page_box["y"] < field_box["y"] < page_box["y"] + page_box["height"] / 2
         page.screenshot(path=str(shots / "station-review.png"))
 
+        # Tab moves to the next field, and the outline follows it; Shift+Tab comes back.
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.id") == "f-claim_id"
+        assert page.locator(".field.current #f-claim_id").count() == 1
+        assert box.bounding_box()["y"] > field_box["y"]  # the claim number is printed below
+        page.keyboard.press("Shift+Tab")
+        assert page.evaluate("document.activeElement.id") == "f-member_id"
+
         # Keyboard only: type the corrected ID and press Enter, which confirms.
         page.keyboard.press("Control+A")
         page.keyboard.type(CORRECTED_ID)
