@@ -687,6 +687,41 @@ def test_profile_form_and_import_use_the_cli_checks(desk, station):
     assert profile.practice in text
 
 
+def test_profile_logo_upload_goes_on_the_letterhead(desk, station):
+    from PIL import Image
+
+    from denialparse.appeal.profile import load_profile
+
+    with (SAMPLES / "profile.toml").open("rb") as fh:
+        desk.post("/settings/import/", {"profile": fh})
+    bad = desk.post("/settings/logo/", {"logo": io.BytesIO(b"GIF89a not a png")}, follow=True)
+    assert b"PNG or JPEG" in bad.content and not (station / "logo").exists()
+    png = io.BytesIO()
+    Image.new("RGB", (120, 40), (11, 92, 173)).save(png, format="PNG")
+    png.seek(0)
+    png.name = "logo.png"
+    desk.post("/settings/logo/", {"logo": png})
+    assert load_profile(station / "profile.toml").logo_path == station / "logo"
+    letter_id = _read_letter(desk)
+    desk.post(f"/letters/{letter_id}/appeal/")
+    docx_bytes = b"".join(desk.get(f"/letters/{letter_id}/appeal.docx").streaming_content)
+    with zipfile.ZipFile(io.BytesIO(docx_bytes)) as zf:
+        assert any(n.startswith("word/media/") for n in zf.namelist())
+    # A profile naming a logo on another machine is refused with what to do.
+    with_logo = (
+        (SAMPLES / "profile.toml")
+        .read_text()
+        .replace("[physician]", 'logo = "x.png"\n[physician]', 1)
+    )
+    response = desk.post(
+        "/settings/import/", {"profile": io.BytesIO(with_logo.encode())}, follow=True
+    )
+    assert b'<li class="error">' in response.content and b"logo" in response.content
+    desk.post("/settings/logo/", {"remove": "1"})
+    assert not (station / "logo").exists()
+    assert load_profile(station / "profile.toml").logo_path is None
+
+
 def test_confirmed_letters_export_as_labels_jsonl_that_evaluate_reads(desk, tmp_path):
     from denialparse.evaluate import find_letter, read_labels
 

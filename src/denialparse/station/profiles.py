@@ -12,12 +12,16 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from denialparse.appeal.profile import load_profile
+from denialparse.appeal.profile import PracticeProfile, load_profile
 from denialparse.exceptions import ProfileError
 from denialparse.files import TMP_SUFFIX, atomic_write_bytes
 from denialparse.station import letters
 
 MAX_PROFILE_BYTES = 64 * 1024
+MAX_LOGO_BYTES = 2 * 1024 * 1024
+LOGO_FILE = "logo"
+# PNG and JPEG, the images python-docx embeds, by their first bytes (as appeal/profile.py checks).
+LOGO_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
 # Form field -> (TOML table, key, is a list written one item a line).
 FORM_KEYS: dict[str, tuple[str, str, bool]] = {
     "practice_name": ("practice", "name", False),
@@ -52,8 +56,13 @@ def _toml_string(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def to_toml(values: dict[str, str]) -> str:
-    """The profile TOML of the form's values (empty optional keys left out)."""
+def to_toml(values: dict[str, str], *, logo: bool = False) -> str:
+    """The profile TOML of the form's values (empty optional keys left out).
+
+    Args:
+        values: form field -> value.
+        logo: add ``practice.logo`` pointing at the logo kept beside the profile.
+    """
     tables: dict[str, list[str]] = {}
     for key, (table, name, is_list) in FORM_KEYS.items():
         raw = values.get(key, "")
@@ -67,65 +76,95 @@ def to_toml(values: dict[str, str]) -> str:
                 continue
             text = _toml_string(raw.strip())
         tables.setdefault(table, []).append(f"{name} = {text}")
+    if logo:
+        tables.setdefault("practice", []).append(f"logo = {_toml_string(LOGO_FILE)}")
     return "\n".join(f"[{table}]\n" + "\n".join(lines) + "\n" for table, lines in tables.items())
 
 
-def _check_and_store(toml_bytes: bytes) -> None:
-    """Validate with ``load_profile`` (a temporary file beside the real one), then replace it."""
-    target = letters.profile_path()
-    probe = target.with_name(f".profile-check{TMP_SUFFIX}")
+def _probe_name() -> Path:
+    # Beside the real profile, so a relative logo path resolves the same way.
+    return letters.profile_path().with_name(f".profile-check{TMP_SUFFIX}")
+
+
+def _validated(toml_bytes: bytes, source: str) -> PracticeProfile:
+    """``load_profile`` of these bytes; errors name ``source`` instead of the temporary file."""
+    probe = _probe_name()
     try:
         atomic_write_bytes(probe, toml_bytes)
-        profile = load_profile(probe)
+        return load_profile(probe)
+    except ProfileError as exc:
+        raise ProfileError(exc.message.replace(str(probe), source)) from exc
     finally:
         probe.unlink(missing_ok=True)
-    if profile.logo_path is not None:
-        raise ProfileError(
-            "the station does not take a logo in the profile yet: remove the practice.logo line"
-        )
-    atomic_write_bytes(target, toml_bytes)
+
+
+def logo_path() -> Path:
+    """The practice's logo, kept beside the profile in the data folder."""
+    return letters.profile_path().with_name(LOGO_FILE)
 
 
 def save_form(values: dict[str, str]) -> None:
-    """Store the form's values as the profile.
+    """Store the form's values as the profile (with the logo, when one was uploaded).
 
     Raises:
         ProfileError: a missing required value, an invalid NPI... (the message names the key).
     """
-    text = to_toml(values)
-    try:
-        _check_and_store(text.encode("utf-8"))
-    except ProfileError as exc:
-        raise ProfileError(exc.message.replace(str(_probe_name()), "the form")) from exc
+    text = to_toml(values, logo=logo_path().is_file()).encode("utf-8")
+    _validated(text, "the form")
+    atomic_write_bytes(letters.profile_path(), text)
 
 
-def _probe_name() -> Path:
-    return letters.profile_path().with_name(f".profile-check{TMP_SUFFIX}")
-
-
-def import_toml(data: bytes) -> None:
-    """Import a profile TOML file as is (after the same checks).
-
-    Raises:
-        ProfileError: the file is not a valid profile (the message says why).
-    """
-    try:
-        _check_and_store(data)
-    except ProfileError as exc:
-        raise ProfileError(exc.message.replace(str(_probe_name()), "the imported file")) from exc
-
-
-def current_values() -> dict[str, str]:
-    """The stored profile as the form's values (empty when none is set)."""
-    path = letters.profile_path()
+def values_of(data: dict[str, Any]) -> dict[str, str]:
+    """A parsed profile TOML as the form's values."""
     values = {key: "" for key in FORM_KEYS}
-    try:
-        data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
-        return values
     for key, (table, name, is_list) in FORM_KEYS.items():
         value = data.get(table, {}).get(name)
         if value is None:
             continue
         values[key] = "\n".join(value) if is_list else str(value)
     return values
+
+
+def import_toml(data: bytes) -> None:
+    """Import a profile TOML file (after the CLI's checks); a logo it names must be uploaded
+    separately, since its path points at the machine the file came from.
+
+    Raises:
+        ProfileError: the file is not a valid profile (the message says why).
+    """
+    profile = _validated(data, "the imported file")
+    if profile.logo_path is not None:
+        raise ProfileError(
+            "the imported file names a logo file: remove the practice.logo line, import it "
+            "again, and upload the logo on this page"
+        )
+    save_form(values_of(tomllib.loads(data.decode("utf-8"))))
+
+
+def current_values() -> dict[str, str]:
+    """The stored profile as the form's values (empty when none is set)."""
+    try:
+        data: dict[str, Any] = tomllib.loads(letters.profile_path().read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        data = {}
+    return values_of(data)
+
+
+def save_logo(data: bytes) -> None:
+    """Keep a PNG or JPEG as the letterhead's logo and name it in the stored profile.
+
+    Raises:
+        ProfileError: not a PNG or JPEG, or over the size limit.
+    """
+    if len(data) > MAX_LOGO_BYTES or not data.startswith(LOGO_MAGIC):
+        raise ProfileError("the logo must be a PNG or JPEG image under 2 MB")
+    atomic_write_bytes(logo_path(), data)
+    if letters.profile_path().is_file():
+        save_form(current_values())
+
+
+def remove_logo() -> None:
+    """Drop the logo from the letterhead."""
+    logo_path().unlink(missing_ok=True)
+    if letters.profile_path().is_file():
+        save_form(current_values())

@@ -19,6 +19,7 @@ urlpatterns = [
     path("letters/<int:letter_id>/retry/", views.retry, name="retry"),
     path("settings/", views.practice_settings, name="settings"),
     path("settings/import/", views.import_profile, name="import_profile"),
+    path("settings/logo/", views.profile_logo, name="profile_logo"),
     path("audit/", views.audit_log, name="audit"),
     path("corrections/", views.corrections, name="corrections"),
     path("export/labels.jsonl", views.export_labels, name="export_labels"),

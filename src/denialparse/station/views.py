@@ -32,7 +32,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from denialparse.exceptions import DenialParseError
+from denialparse.exceptions import DenialParseError, ProfileError
 from denialparse.station import letters, pages, profiles, runtime, throttle
 from denialparse.station.intake import take
 from denialparse.station.middleware import actor, is_admin, open_desk
@@ -413,7 +413,28 @@ def practice_settings(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Practice profile saved.")
             return redirect("settings")
     rows = [(key, profiles.FORM_LABELS[key], values.get(key, "")) for key in profiles.FORM_KEYS]
-    return render(request, "station/settings.html", {"rows": rows})
+    has_logo = profiles.logo_path().is_file()
+    return render(request, "station/settings.html", {"rows": rows, "has_logo": has_logo})
+
+
+@require_POST
+def profile_logo(request: HttpRequest) -> HttpResponse:
+    """Upload (or, with ``remove``, drop) the letterhead's logo."""
+    try:
+        if "remove" in request.POST:
+            profiles.remove_logo()
+            messages.success(request, "Logo removed.")
+        else:
+            upload_file = request.FILES.get("logo")
+            if upload_file is None or (upload_file.size or 0) > profiles.MAX_LOGO_BYTES:
+                raise ProfileError("choose a PNG or JPEG image under 2 MB")
+            profiles.save_logo(upload_file.read())
+            messages.success(request, "Logo saved.")
+    except DenialParseError as exc:
+        messages.error(request, exc.message)
+    else:
+        AuditEntry.objects.create(who=actor(request), action="changed logo")
+    return redirect("settings")
 
 
 @require_POST
