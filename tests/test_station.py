@@ -639,6 +639,13 @@ def test_data_folder_is_0700_and_every_file_0600(desk, station):
     assert any(p.name == "appeal.docx" for p in files)
 
 
+def test_the_committed_migrations_match_the_models(station):
+    from django.core.management import call_command
+
+    # Exits non-zero (SystemExit) when a model change has no migration.
+    call_command("makemigrations", "station", "--check", "--dry-run", verbosity=0)
+
+
 def test_prepare_tightens_an_existing_loose_folder(tmp_path):
     from denialparse.station import datafolder
 
