@@ -36,6 +36,7 @@ def station(tmp_path_factory):
     from denialparse.station import runtime
     from denialparse.station.server import open_station
 
+    umask = os.umask(0o077)  # open_station makes the process private; give it back after
     root = open_station(tmp_path_factory.mktemp("station") / "data")
     from django.test.utils import setup_test_environment
 
@@ -48,6 +49,7 @@ def station(tmp_path_factory):
     yield root
     dispatcher.stop()
     runtime.install(None, Options())
+    os.umask(umask)
 
 
 @pytest.fixture

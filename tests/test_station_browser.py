@@ -129,13 +129,13 @@ def test_front_desk_in_a_real_browser(browser, tmp_path):
         # Keyboard only: type the corrected ID and press Enter, which confirms.
         page.keyboard.press("Control+A")
         page.keyboard.type(CORRECTED_ID)
-        page.keyboard.press("Enter")
-        page.wait_for_load_state()
+        with page.expect_navigation():  # the form posts, then the station redirects back
+            page.keyboard.press("Enter")
         assert page.locator("#letter-status").inner_text() == "confirmed"
         assert page.get_by_label("Member ID").input_value() == CORRECTED_ID
 
-        page.get_by_role("button", name="Draft the appeal").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Draft the appeal").click()
         with page.expect_download() as download_info:
             page.get_by_role("link", name="Download the appeal (DOCX)").click()
         path = download_info.value.path()
@@ -151,7 +151,8 @@ def test_front_desk_in_a_real_browser(browser, tmp_path):
                 str(SAMPLES / "aetna_ma_prior_auth" / "letter.pdf"),
             ],
         )
-        page.get_by_role("button", name="Upload").click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Upload").click()
         for letter_id in (2, 3):
             station.wait_status(letter_id, {"to_review"})
         page.goto(station.base + "/")
