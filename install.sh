@@ -2,6 +2,8 @@
 # Install everything denialparse needs on Debian/Ubuntu (Python 3.11+), then draft an appeal
 # from the bundled scanned letter. Safe to run again.
 #   WITH_LIBREOFFICE=1 ./install.sh   also installs LibreOffice (to render appeals to PDF; CI does)
+#   WITH_BROWSER=1 ./install.sh       also installs Debian's chromium (the station's browser test; CI does)
+#   WITH_POSTGRES=1 ./install.sh      also installs PostgreSQL (the station's PostgreSQL test; CI does)
 #   NO_DEMO=1 ./install.sh            install only
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -12,6 +14,14 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 packages="tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd poppler-utils python3-venv"
 if [ "${WITH_LIBREOFFICE:-0}" = "1" ]; then
   packages="$packages libreoffice-writer-nogui fonts-crosextra-carlito fonts-crosextra-caladea fonts-dejavu-core"
+fi
+if [ "${WITH_BROWSER:-0}" = "1" ]; then
+  # Playwright drives this system browser (executable_path); it never downloads one.
+  packages="$packages chromium"
+fi
+if [ "${WITH_POSTGRES:-0}" = "1" ]; then
+  # The test starts its own throw-away cluster with initdb; the system cluster is not used.
+  packages="$packages postgresql"
 fi
 echo "==> apt packages: $packages" >&2
 $SUDO apt-get update -qq

@@ -298,6 +298,110 @@ def evaluate(corpus: Path, as_json: bool, model: str | None) -> None:
         click.echo(format_report(report))
 
 
+_data_opt = click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("station-data"),
+    show_default=True,
+    help="The station's data folder (letters, database); created 0700.",
+)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but 127.0.0.1 needs an account first.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@_data_opt
+@click.option("--inbox", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=None, help="A folder a scanner writes to; each new file is taken once.")
+@click.option("--tls-cert", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="PEM certificate: serve HTTPS (with --tls-key).")
+@click.option("--tls-key", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="PEM private key of --tls-cert.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes reading letters [cores - 1].")
+@_ocr_opt
+@_lang_opt
+@_model_opt
+@handle_errors
+def serve(
+    host: str,
+    port: int,
+    data_dir: Path,
+    inbox: Path | None,
+    tls_cert: Path | None,
+    tls_key: Path | None,
+    jobs: int | None,
+    ocr: str,
+    lang: str,
+    model: str | None,
+) -> None:
+    """The front desk: a web station to upload letters, check their fields and draft appeals."""
+    from denialparse.station.server import ServeOptions
+    from denialparse.station.server import serve as run_station
+
+    root = click.get_current_context().find_root().obj or {}
+    if not root.get("quiet"):
+        logging.getLogger("denialparse.station").setLevel(logging.INFO)
+    run_station(
+        ServeOptions(
+            host=host, port=port, data_dir=data_dir, inbox=inbox, tls_cert=tls_cert,
+            tls_key=tls_key, jobs=jobs, options=_options(ocr, lang, model),
+        )
+    )
+
+
+@cli.group()
+def users() -> None:
+    """Accounts of the station (needed before it listens on any address but 127.0.0.1)."""
+
+
+@users.command("add")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, required=True,
+              help="Read the password from the first line of stdin (never from the command line).")
+@click.option("--admin", is_flag=True, help="May read the audit log (the first account always is).")
+@_data_opt
+@handle_errors
+def users_add(name: str, password_stdin: bool, admin: bool, data_dir: Path) -> None:
+    """Create account NAME, or set its password."""
+    from denialparse.station.accounts import add_user
+    from denialparse.station.server import open_station
+
+    password = sys.stdin.readline().rstrip("\r\n")
+    open_station(data_dir)
+    is_admin = add_user(name, password, admin=admin)
+    click.echo(f"account {name} saved{' (admin)' if is_admin else ''}", err=True)
+
+
+@users.command("list")
+@_data_opt
+@handle_errors
+def users_list(data_dir: Path) -> None:
+    """The accounts, one name a line."""
+    from denialparse.station.accounts import list_users
+    from denialparse.station.server import open_station
+
+    open_station(data_dir)
+    for name, _admin in list_users():
+        click.echo(name)
+
+
+@users.command("remove")
+@click.argument("name")
+@_data_opt
+@handle_errors
+def users_remove(name: str, data_dir: Path) -> None:
+    """Delete account NAME."""
+    from denialparse.station.accounts import remove_user
+    from denialparse.station.server import open_station
+
+    open_station(data_dir)
+    remove_user(name)
+    click.echo(f"account {name} removed", err=True)
+
+
 def _summary(result: Any) -> str:
     """A short human summary of a LetterResult (no letter text beyond the fields)."""
     f = result.fields
