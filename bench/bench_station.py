@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import sys
 import tempfile
 import threading
 import time
@@ -33,8 +32,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-from tests.test_station_server import StationProcess  # the tests' HTTP client
+from denialparse_dev.station_client import StationProcess  # the tests' HTTP client
 
 SAMPLES = ROOT / "samples"
 IN_FLIGHT = ("queued", "reading")

@@ -629,8 +629,7 @@ DRIVER = textwrap.dedent(
     """
     import json, sys
     from pathlib import Path
-    sys.path.insert(0, {tests!r})
-    from test_batch import FakeProcessor, SlowApiProcessor
+    from tests.test_batch import FakeProcessor, SlowApiProcessor
     from denialparse.batch import run_batch, summary_table
 
     if __name__ == "__main__":  # worker processes import this module again
@@ -651,8 +650,9 @@ DRIVER = textwrap.dedent(
 
 def start_driver(tmp_path: Path, **args: Any) -> subprocess.Popen[str]:
     script = tmp_path / "driver.py"
-    script.write_text(DRIVER.format(tests=str(TESTS)))
-    env = dict(os.environ, OMP_THREAD_LIMIT="1")
+    script.write_text(DRIVER)
+    # The driver imports this module as ``tests.test_batch``: the repository root on its path.
+    env = dict(os.environ, OMP_THREAD_LIMIT="1", PYTHONPATH=str(TESTS.parent))
     return subprocess.Popen(
         [
             sys.executable,

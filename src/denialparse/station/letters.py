@@ -19,6 +19,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from denialparse.evaluate import FIELDS as EVALUATED_FIELDS
+from denialparse.station import runtime
 from denialparse.station.datafolder import LETTERS_DIR, PROFILE_FILE
 from denialparse.station.models import Letter, Status
 from denialparse.types import (
@@ -324,6 +325,7 @@ def draft_appeal(letter: Letter) -> str:
         appeal_result(letter),
         appeal_path(letter),
         profile_path=profile if profile.is_file() else None,
+        review_threshold=runtime.options().review_threshold,
     )
     letter.appeal_at = timezone.now()
     letter.appeal_template = done.appeal.template if done.appeal else ""
