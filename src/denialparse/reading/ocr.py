@@ -1,4 +1,4 @@
-"""OCR of one page image with the tesseract binary: orientation, retry with clean-up, word boxes.
+"""The tesseract wrapper: OCR of one page image (orientation, retry with clean-up, word boxes).
 
 Why the binary and not pytesseract's helpers: pytesseract writes every image to a temporary PNG
 (PHI on disk, ~0.1 s of PNG compression at the default level) and can't set the child's
@@ -7,7 +7,7 @@ environment. We pipe a fast-compressed PNG on stdin and read TSV on stdout inste
 oversubscribe the cores and one page takes 7 s instead of 1.4 s (tesseract issue #3362,
 ``shared/measured.md``).
 
-Pages run in parallel as separate tesseract processes (see ``text.py``); everything here is
+Pages run in parallel as separate tesseract processes (see ``scheduling.py``); everything here is
 thread-safe and keeps no state besides a cached ``tesseract_status``.
 
 Coordinates: every box this module returns is in the pixels of the image it was *given*, in that
