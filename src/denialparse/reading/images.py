@@ -11,6 +11,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from denialparse.reading import ingest
+from denialparse.reading.quiet import decoder_output_to_debug
+from denialparse.reading.scheduling import UnloadablePageError
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -30,18 +32,18 @@ def frame_loader(
     """
 
     def load() -> Image.Image:
-        import warnings
-
-        from PIL import Image as PILImage
         from PIL import ImageFilter, ImageOps
 
-        with warnings.catch_warnings():
-            # ingest already refused anything over our pixel limits; PIL's check is redundant.
-            warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)
-            with ingest.open_image(data, media_type) as img:
-                img.seek(index)
-                # Phone photos are stored sideways with an EXIF orientation tag.
-                upright = ImageOps.exif_transpose(img.copy())
+        # ingest already refused anything over our pixel limits (PIL's own bomb warning is
+        # logged at debug) and decoded every frame once, so a failure here is rare.
+        with decoder_output_to_debug(f"page {index + 1}"):
+            try:
+                with ingest.open_image(data, media_type) as img:
+                    img.seek(index)
+                    # Phone photos are stored sideways with an EXIF orientation tag.
+                    upright = ImageOps.exif_transpose(img.copy())
+            except ingest.DECODE_ERRORS as e:
+                raise UnloadablePageError(f"the image frame can't be decoded ({e})") from e
         gray = to_gray(upright)
         size = (float(gray.width), float(gray.height))
         sx = sy = 1.0

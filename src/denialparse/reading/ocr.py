@@ -321,9 +321,8 @@ def _downscale_for_osd(img: Image.Image) -> tuple[Image.Image, float]:
     if img.width <= 1800:
         return img, 1.0
     factor = 0.5
-    return img.resize(
-        (round(img.width * factor), round(img.height * factor)), PILImage.BILINEAR
-    ), factor
+    size = (max(1, round(img.width * factor)), max(1, round(img.height * factor)))
+    return img.resize(size, PILImage.BILINEAR), factor
 
 
 # --------------------------------------------------------------------------------------------

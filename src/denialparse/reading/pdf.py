@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from denialparse.exceptions import InputFileError
 from denialparse.reading.layout import group_lines, lay_out
+from denialparse.reading.scheduling import UnloadablePageError
 from denialparse.types import PageText, TextSource
 
 if TYPE_CHECKING:
@@ -53,6 +54,27 @@ _IMAGE_PAGE_SHARE = 0.25
 _OUTLINED_TEXT_CURVES = 50
 
 
+class PageLoadError(UnloadablePageError):
+    """pdfium can't load or render one page (a page tree that points back at itself)."""
+
+
+class TooMuchTextError(Exception):
+    """A page's text layer holds more characters than the letter may have left."""
+
+    def __init__(self, chars: int) -> None:
+        super().__init__(chars)
+        self.chars = chars
+
+
+def _load_page(pdf: Any, index: int) -> Any:
+    import pypdfium2 as pdfium
+
+    try:
+        return pdf[index]
+    except pdfium.PdfiumError as e:
+        raise PageLoadError(f"pdfium can't load page {index + 1}") from e
+
+
 def open_pdf(doc: SourceDocument) -> Any:
     """The document opened with pdfium (the caller closes it).
 
@@ -70,7 +92,7 @@ def open_pdf(doc: SourceDocument) -> Any:
 
 
 def page_layer(
-    pdf: Any, index: int, lang: str, *, want_layer: bool = True
+    pdf: Any, index: int, lang: str, *, want_layer: bool = True, max_chars: int | None = None
 ) -> tuple[float, float, PageText | None, str]:
     """Page ``index``'s size in points, its text layer and the layer's verdict.
 
@@ -79,15 +101,22 @@ def page_layer(
         index: the page, from 0.
         lang: the OCR language(s); the junk check looks for English words when ``eng`` is in.
         want_layer: False (``--ocr always``) skips reading the layer: verdict ``none``.
+        max_chars: the most characters the layer may hold (what is left of the letter's limit).
 
     Returns:
         ``(width, height, layer, verdict)``, verdict ``good``, ``sparse``, ``junk`` or ``none``.
+
+    Raises:
+        PageLoadError: pdfium can't load the page.
+        TooMuchTextError: the layer holds more than ``max_chars`` characters.
     """
-    page = pdf[index]
+    page = _load_page(pdf, index)
     try:
         width, height = float(page.get_width()), float(page.get_height())
         layer, verdict = (
-            text_layer(page, index + 1, width, height, lang) if want_layer else (None, "none")
+            text_layer(page, index + 1, width, height, lang, max_chars)
+            if want_layer
+            else (None, "none")
         )
     finally:
         page.close()
@@ -101,14 +130,21 @@ def page_renderer(
 
     pdfium is not thread-safe: one render at a time under ``lock`` (0.03 s a page), OCR in
     parallel. The loader runs in the OCR worker so only pages in flight are in memory.
+
+    Raises (from the loader):
+        PageLoadError: pdfium can't load or render the page.
     """
 
     def render() -> Image.Image:
+        import pypdfium2 as pdfium
+
         with lock:
-            page = pdf[index]
+            page = _load_page(pdf, index)
             try:
                 bitmap = page.render(scale=dpi / 72.0, grayscale=True)
                 return bitmap.to_pil().convert("L")
+            except pdfium.PdfiumError as e:
+                raise PageLoadError(f"pdfium can't render page {index + 1}") from e
             finally:
                 page.close()
 
@@ -148,13 +184,22 @@ def is_junk(visible: str, words: Sequence[str], lang: str) -> bool:
 
 
 def text_layer(
-    page: Any, number: int, width: float, height: float, lang: str = "eng"
+    page: Any,
+    number: int,
+    width: float,
+    height: float,
+    lang: str = "eng",
+    max_chars: int | None = None,
 ) -> tuple[PageText | None, str]:
-    """The page's text layer and a verdict: ``good``, ``sparse``, ``junk`` or ``none``."""
+    """The page's text layer and a verdict: ``good``, ``sparse``, ``junk`` or ``none``.
+
+    Raises:
+        TooMuchTextError: the layer holds more than ``max_chars`` characters.
+    """
     import pypdfium2 as pdfium
 
     try:
-        raw_words = pdfium_words(page, height)
+        raw_words = pdfium_words(page, height, max_chars)
     except (pdfium.PdfiumError, OSError, ValueError):  # a broken content stream: OCR may read it
         log.warning("page %d: the text layer can't be read; OCR it", number)
         return None, "junk"
@@ -177,8 +222,11 @@ def text_layer(
     return layer, "good"
 
 
-def pdfium_words(page: Any, height: float) -> list[dict[str, Any]]:
+def pdfium_words(page: Any, height: float, max_chars: int | None = None) -> list[dict[str, Any]]:
     """Words of the text layer in content-stream order, boxes in points from the top-left.
+
+    The character count is checked against ``max_chars`` before the per-character loop (the
+    expensive part: 30 pages of tiny text took 14 s and 680 MB before spaCy refused them).
 
     pdfium rather than pdfplumber: on the 11 sample letters both give the same page text after
     ``lay_out``, and pdfium takes 22 ms a letter where pdfplumber's per-character Python
@@ -189,6 +237,9 @@ def pdfium_words(page: Any, height: float) -> list[dict[str, Any]]:
 
     textpage = page.get_textpage()
     try:
+        count = textpage.count_chars()
+        if max_chars is not None and count > max_chars:
+            raise TooMuchTextError(count)
         words: list[dict[str, Any]] = []
         chars: list[str] = []
         box: tuple[float, float, float, float] | None = None
@@ -209,7 +260,7 @@ def pdfium_words(page: Any, height: float) -> list[dict[str, Any]]:
             chars.clear()
             box = None
 
-        for i in range(textpage.count_chars()):
+        for i in range(count):
             code = pdfium_c.FPDFText_GetUnicode(textpage, i)
             # pdfium marks a hyphen it found at a line end with code 2.
             ch = "-" if code == 2 else chr(code)

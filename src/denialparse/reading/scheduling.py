@@ -34,6 +34,10 @@ STAGE = "ocr"
 Box = tuple[float, float, float, float]
 
 
+class UnloadablePageError(Exception):
+    """A page image can't be made (pdfium can't render it, the frame can't be decoded)."""
+
+
 @dataclass
 class OcrJob:
     """A page image waiting for OCR, and how to map its pixels back to page coordinates."""
@@ -79,7 +83,17 @@ def run_ocr(
     workers = min(ocr_jobs(options), len(job_list))
 
     def run(job: OcrJob) -> tuple[PageText, list[StageError]]:
-        image = job.load()
+        try:
+            image = job.load()
+        except UnloadablePageError as e:
+            log.warning("page %d: %s", job.number, e)
+            return _unloadable_page(job), [
+                page_error(
+                    "page_unreadable",
+                    f"page {job.number} can't be decoded: re-download or rescan the letter",
+                    job.number,
+                )
+            ]
         scale = image.info.get("denialparse_scale", job.scale)
         size = image.info.get("denialparse_size", job.size)
         result = ocr.ocr_page(
@@ -167,6 +181,13 @@ def ocr_page_text(
         ", cleaned up" if result.preprocessed else "",
     )
     return page, errors
+
+
+def _unloadable_page(job: OcrJob) -> PageText:
+    """The page's thin text layer if it has one, else an empty OCR page."""
+    if job.layer is not None:
+        return job.layer
+    return PageText(number=job.number, source=TextSource.OCR, text="")
 
 
 def _page_problems(

@@ -45,6 +45,7 @@ def read_text(doc: SourceDocument, options: Options) -> LetterText:
         and one ``StageError`` per page that could not be read or read only at low confidence.
 
     Raises:
+        LimitExceededError: more text than ``options.max_text_chars`` (checked as pages are read).
         UnreadableLetterError: no page gave any text.
         MissingDependencyError: a page needs OCR and tesseract (or the language) is missing.
         InputFileError: the PDF can't be parsed after all.
@@ -59,6 +60,7 @@ def read_text(doc: SourceDocument, options: Options) -> LetterText:
         )
     else:
         letter = _image_text(doc, options)
+    ingest.check_text_length(doc.path, sum(len(p.text) for p in letter.pages), options)
     if not any(p.text.strip() for p in letter.pages):
         if options.ocr is OcrMode.NEVER and letter.source is not TextSource.PLAIN:
             hint = "it has no usable text layer and OCR is off: rerun with --ocr auto"
@@ -86,11 +88,25 @@ def _pdf_text(doc: SourceDocument, options: Options) -> LetterText:
     document = pdf.open_pdf(doc)
     try:
         needs_ocr: list[tuple[int, PageText | None, float, float]] = []
+        chars = 0
         for index in range(len(document)):
             number = index + 1
-            width, height, layer, verdict = pdf.page_layer(
-                document, index, options.lang, want_layer=options.ocr is not OcrMode.ALWAYS
-            )
+            try:
+                width, height, layer, verdict = pdf.page_layer(
+                    document,
+                    index,
+                    options.lang,
+                    want_layer=options.ocr is not OcrMode.ALWAYS,
+                    max_chars=options.max_text_chars - chars,
+                )
+            except pdf.TooMuchTextError as e:
+                ingest.check_text_length(doc.path, chars + e.chars, options)
+                raise  # check_text_length raised; this keeps the type checker honest
+            except pdf.PageLoadError:
+                pages[number] = PageText(number=number, source=TextSource.TEXT_LAYER, text="")
+                errors.append(_unloadable(number))
+                continue
+            chars += len(layer.text) if layer is not None else 0
             if options.ocr is OcrMode.ALWAYS:
                 needs_ocr.append((number, None, width, height))
             elif layer is not None and (
@@ -133,6 +149,14 @@ def _pdf_text(doc: SourceDocument, options: Options) -> LetterText:
     finally:
         document.close()
     return _letter(pages, errors)
+
+
+def _unloadable(number: int) -> StageError:
+    return page_error(
+        "page_unreadable",
+        f"page {number} can't be loaded (a broken page tree): re-download or rescan the letter",
+        number,
+    )
 
 
 def _image_text(doc: SourceDocument, options: Options) -> LetterText:
