@@ -58,14 +58,6 @@ class PageLoadError(UnloadablePageError):
     """pdfium can't load or render one page (a page tree that points back at itself)."""
 
 
-class TooMuchTextError(Exception):
-    """A page's text layer holds more characters than the letter may have left."""
-
-    def __init__(self, chars: int) -> None:
-        super().__init__(chars)
-        self.chars = chars
-
-
 def _load_page(pdf: Any, index: int) -> Any:
     import pypdfium2 as pdfium
 
@@ -91,8 +83,25 @@ def open_pdf(doc: SourceDocument) -> Any:
         ) from e
 
 
+def layer_chars(pdf: Any, index: int) -> int:
+    """Characters in page ``index``'s text layer, counted without reading them (~1 ms a page).
+
+    Raises:
+        PageLoadError: pdfium can't load the page.
+    """
+    page = _load_page(pdf, index)
+    try:
+        textpage = page.get_textpage()
+        try:
+            return int(textpage.count_chars())
+        finally:
+            textpage.close()
+    finally:
+        page.close()
+
+
 def page_layer(
-    pdf: Any, index: int, lang: str, *, want_layer: bool = True, max_chars: int | None = None
+    pdf: Any, index: int, lang: str, *, want_layer: bool = True
 ) -> tuple[float, float, PageText | None, str]:
     """Page ``index``'s size in points, its text layer and the layer's verdict.
 
@@ -101,22 +110,18 @@ def page_layer(
         index: the page, from 0.
         lang: the OCR language(s); the junk check looks for English words when ``eng`` is in.
         want_layer: False (``--ocr always``) skips reading the layer: verdict ``none``.
-        max_chars: the most characters the layer may hold (what is left of the letter's limit).
 
     Returns:
         ``(width, height, layer, verdict)``, verdict ``good``, ``sparse``, ``junk`` or ``none``.
 
     Raises:
         PageLoadError: pdfium can't load the page.
-        TooMuchTextError: the layer holds more than ``max_chars`` characters.
     """
     page = _load_page(pdf, index)
     try:
         width, height = float(page.get_width()), float(page.get_height())
         layer, verdict = (
-            text_layer(page, index + 1, width, height, lang, max_chars)
-            if want_layer
-            else (None, "none")
+            text_layer(page, index + 1, width, height, lang) if want_layer else (None, "none")
         )
     finally:
         page.close()
@@ -189,17 +194,12 @@ def text_layer(
     width: float,
     height: float,
     lang: str = "eng",
-    max_chars: int | None = None,
 ) -> tuple[PageText | None, str]:
-    """The page's text layer and a verdict: ``good``, ``sparse``, ``junk`` or ``none``.
-
-    Raises:
-        TooMuchTextError: the layer holds more than ``max_chars`` characters.
-    """
+    """The page's text layer and a verdict: ``good``, ``sparse``, ``junk`` or ``none``."""
     import pypdfium2 as pdfium
 
     try:
-        raw_words = pdfium_words(page, height, max_chars)
+        raw_words = pdfium_words(page, height)
     except (pdfium.PdfiumError, OSError, ValueError):  # a broken content stream: OCR may read it
         log.warning("page %d: the text layer can't be read; OCR it", number)
         return None, "junk"
@@ -222,11 +222,8 @@ def text_layer(
     return layer, "good"
 
 
-def pdfium_words(page: Any, height: float, max_chars: int | None = None) -> list[dict[str, Any]]:
+def pdfium_words(page: Any, height: float) -> list[dict[str, Any]]:
     """Words of the text layer in content-stream order, boxes in points from the top-left.
-
-    The character count is checked against ``max_chars`` before the per-character loop (the
-    expensive part: 30 pages of tiny text took 14 s and 680 MB before spaCy refused them).
 
     pdfium rather than pdfplumber: on the 11 sample letters both give the same page text after
     ``lay_out``, and pdfium takes 22 ms a letter where pdfplumber's per-character Python
@@ -238,8 +235,6 @@ def pdfium_words(page: Any, height: float, max_chars: int | None = None) -> list
     textpage = page.get_textpage()
     try:
         count = textpage.count_chars()
-        if max_chars is not None and count > max_chars:
-            raise TooMuchTextError(count)
         words: list[dict[str, Any]] = []
         chars: list[str] = []
         box: tuple[float, float, float, float] | None = None
