@@ -293,3 +293,20 @@ def test_saved_hostile_input_gives_exit_0_or_4_with_one_line(path: Path) -> None
     if code == 4:
         assert len(lines) == 1, lines
     assert rss < GB
+
+
+def test_i_clean_up_pass_never_upscales_past_its_pixel_cap(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A huge page rendered at low dpi must not be upscaled 3x3 (1 GB for one page)."""
+    from PIL import Image
+
+    from denialparse.reading import ocr
+
+    seen: list[int] = []
+
+    def engine(img, **kwargs):
+        seen.append(img.width * img.height)
+        return []
+
+    monkeypatch.setattr(ocr, "run_tesseract_tsv", engine)
+    ocr._pass(Image.new("L", (4000, 3000), 255), lang="eng", dpi=100, clean=True)
+    assert seen and max(seen) <= ocr._MAX_UPSCALED_PIXELS

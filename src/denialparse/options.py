@@ -26,7 +26,9 @@ class Options(BaseModel):
     max_file_bytes: int = Field(default=200 * 1024 * 1024, description="refuse larger inputs")
     max_pages: int = Field(default=50, description="refuse letters with more pages")
     max_image_pixels: int = Field(
-        default=120_000_000, description="refuse images larger than this (decompression bombs)"
+        default=64_000_000,
+        description="refuse images larger than this (decompression bombs; a 600-dpi legal page "
+        "is 55 MP; 120 MP needed more than 1 GB with tesseract)",
     )
     max_image_side: int = Field(default=20_000, description="refuse images wider or taller")
     min_image_side: int = Field(

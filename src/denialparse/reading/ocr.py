@@ -48,6 +48,8 @@ _PSM_OSD = 0
 # Below this effective resolution the retry upscales to _TARGET_DPI (fax 204x98, small photos).
 _LOW_DPI = 250
 _TARGET_DPI = 300
+# The clean-up pass never upscales a page past this many pixels (a 17 x 22-inch page at 300 dpi).
+_MAX_UPSCALED_PIXELS = 36_000_000
 # A page with less ink than this share of its pixels is blank (a fax cover's back side);
 # one 11-pt line ("Page 2 of 2") is 0.00024, a lone "x" 0.00003.
 _BLANK_INK_SHARE = 0.00005
@@ -427,8 +429,12 @@ def _pass(
     if clean:
         work = work.filter(ImageFilter.MedianFilter(3))
         effective = dpi or _guess_dpi(work)
-        if effective < _LOW_DPI:
-            factor = min(_TARGET_DPI / effective, 3.0)
+        # The upscale also stops at _MAX_UPSCALED_PIXELS: a huge page rendered at 40 dpi to
+        # stay in the pixel limits must not come back 9 times bigger (1 GB for one page).
+        factor = min(
+            _TARGET_DPI / effective, 3.0, (_MAX_UPSCALED_PIXELS / (work.width * work.height)) ** 0.5
+        )
+        if effective < _LOW_DPI and factor > 1.0:
             size = (round(work.width * factor), round(work.height * factor))
             work = work.resize(size, PILImage.LANCZOS)
             maps.append(_scale_back(factor))
