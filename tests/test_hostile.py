@@ -71,6 +71,20 @@ def test_a_text_file_longer_than_any_letter_is_refused(tmp_path: Path, make) -> 
     refused(make(tmp_path), "characters")
 
 
+def test_a_big_text_file_is_refused_before_it_is_decoded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """200 MB of emoji would be 800 MB as a str: count the bytes first."""
+    path = tmp_path / "emoji.txt"
+    path.write_bytes("\N{GRINNING FACE} denied ".encode() * 200_000)
+    decoded: list[int] = []
+    real = ingest.decode_text
+    monkeypatch.setattr(ingest, "decode_text", lambda data: decoded.append(len(data)) or real(data))
+    with pytest.raises(LimitExceededError, match="characters"):
+        ingest.load_document(path, Options())
+    assert decoded and max(decoded) <= 1024 * 1024  # only the sniffed head
+
+
 def test_a_text_layer_pdf_full_of_text_is_refused_early(tmp_path: Path) -> None:
     start = time.process_time()
     refused(hostile.make_long_text_pdf(tmp_path), "characters")

@@ -58,6 +58,8 @@ SUPPORTED_HINT = "denialparse reads PDF, TIFF, PNG, JPEG and plain-text (.txt) l
 
 # PDF readers accept a header anywhere in the first KiB (some fax servers prepend junk).
 _PDF_HEADER_WINDOW = 1024
+# Sniffing decodes this much of a file to tell text from binary.
+_TEXT_SNIFF_BYTES = 1024 * 1024
 # Share of printable characters a text file needs; real letters are ~100%, binaries far below.
 _MIN_PRINTABLE_SHARE = 0.95
 # What Pillow's plugins raise on a damaged header or frame list (a truncated multi-page G4 fax
@@ -148,8 +150,11 @@ def load_document(path: Path, options: Options) -> SourceDocument:
     if media_type == PDF:
         page_count = _check_pdf(path, data, options)
     elif media_type == TEXT:
+        # Every character takes at most 4 bytes: a longer file is over the limit before a
+        # decode that could take 4 bytes of memory per character.
+        check_text_length(path, len(data) // 4, options)
         text = decode_text(data)
-        if text is None:  # sniffing said text, so this can't happen; keep the type checker honest
+        if text is None:  # binary past the sniffed head
             raise UnsupportedFileError(f"{path}: not a readable text file; {SUPPORTED_HINT}")
         check_text_length(path, len(text), options)
         page_count = max(1, len(split_text_pages(text)))
@@ -240,9 +245,24 @@ def sniff_media_type(data: bytes) -> str | None:
     for magic, _ in _KNOWN_OTHER_FORMATS:
         if head.startswith(magic):
             return None
-    if decode_text(data) is not None:
+    if decode_text(_text_head(data)) is not None:
         return TEXT
     return None
+
+
+def _text_head(data: bytes) -> bytes:
+    """The first MiB, cut on a character boundary: enough to tell text, cheap on 200 MB."""
+    if len(data) <= _TEXT_SNIFF_BYTES:
+        return data
+    head = data[:_TEXT_SNIFF_BYTES]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return head  # UTF-16: an even length
+    cut = len(head)
+    while cut > len(head) - 4 and 0x80 <= head[cut - 1] <= 0xBF:  # UTF-8 continuation bytes
+        cut -= 1
+    if cut > len(head) - 4 and head[cut - 1] >= 0xC0:  # the lead byte of the cut character
+        cut -= 1
+    return head[:cut]
 
 
 def _describe_unsupported(data: bytes) -> str:
