@@ -44,6 +44,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SEED_DIRS = [ROOT / "samples", ROOT / "tests" / "data" / "hostile"]
 SEED_SUFFIXES = {".pdf", ".tif", ".tiff", ".png", ".jpg", ".jpeg", ".txt"}
 GB = 1024**3
+# Inputs are cut to this size: past max_file_bytes (200 MB) every input is the same refusal.
+MAX_INPUT = 256 * 1024 * 1024
 MAX_RSS = GB
 MAX_CPU = 60.0
 # The child is stopped here whatever it does: well past the bounds, so they are measured.
@@ -446,7 +448,8 @@ def text_mutation(data: bytes, rng: random.Random) -> bytes:
     lines = data.split(b"\n")
     if choice == 0:  # a line repeated into a novel
         line = rng.choice(lines) or b"x"
-        return data + (line + b" ") * rng.choice([1000, 50_000, 300_000])
+        times = min(rng.choice([1000, 50_000, 300_000]), (64 << 20) // (len(line) + 1))
+        return data + (line + b" ") * times
     if choice == 1:
         return data.replace(b"\n", b"\f", rng.randint(1, 200)) + b"\f" * rng.choice([10, 60, 5000])
     if choice == 2:
@@ -499,7 +502,7 @@ def mutate(data: bytes, rng: random.Random, seeds: list[bytes]) -> tuple[bytes, 
             op = splice
             data = splice(data, rng, rng.choice(seeds))
         names.append(op.__name__)
-    return data, names
+    return data[:MAX_INPUT], names
 
 
 # ---------------------------------------------------------------------------------------------
@@ -583,7 +586,37 @@ def load_seeds() -> list[tuple[str, bytes]]:
             if path.is_file() and path.suffix.lower() in SEED_SUFFIXES \
                     and path.stat().st_size < 4 * 1024 * 1024:
                 seeds.append((str(path.relative_to(ROOT)), path.read_bytes()))
-    return seeds
+    return seeds + derived_seeds()
+
+
+def derived_seeds() -> list[tuple[str, bytes]]:
+    """Formats the samples lack, made from them: PNGs (gray, RGB, 16-bit, transparent) and
+    TIFFs with other codecs, so every format the tool accepts is fuzzed."""
+    import io
+
+    from PIL import Image
+
+    def save(img: Image.Image, fmt: str, **kw: object) -> bytes:
+        buf = io.BytesIO()
+        img.save(buf, format=fmt, **kw)
+        return buf.getvalue()
+
+    fax = Image.open(ROOT / "samples" / "umr_lumbar_mri" / "fax.tif").convert("L")
+    photo = Image.open(ROOT / "samples" / "cigna_cimt" / "photo.jpg").convert("RGB")
+    photo.thumbnail((1400, 1400))
+    page = fax.resize((fax.width, fax.height * 2))
+    sixteen = Image.frombytes("I;16", page.size, bytes(
+        b for v in page.tobytes() for b in (0, v)))
+    clear = photo.convert("RGBA")
+    clear.putalpha(page.resize(clear.size).point(lambda v: 255 - v))
+    return [
+        ("derived/fax-gray.png", save(page, "PNG", dpi=(204, 196))),
+        ("derived/photo-rgb.png", save(photo, "PNG")),
+        ("derived/fax-16bit.png", save(sixteen, "PNG")),
+        ("derived/photo-transparent.png", save(clear, "PNG")),
+        ("derived/photo-lzw.tif", save(photo.convert("L"), "TIFF", compression="tiff_lzw")),
+        ("derived/fax-raw.tif", save(page, "TIFF", dpi=(204, 196), compression="raw")),
+    ]
 
 
 def fuzz(minutes: float, seed: int, save_to: Path, model_every: int,
@@ -605,12 +638,15 @@ def fuzz(minutes: float, seed: int, save_to: Path, model_every: int,
                       "text": ".txt"}[media_of(mutated)]
             path = Path(tmp) / f"input{suffix}"
             path.write_bytes(mutated)
+            size = len(mutated)
+            # The child's max RSS starts from ours at the fork: hold no big input while it runs.
+            del mutated
             code, lines, rss, cpu, wall = run_extract(path, model_none=i % model_every != 0)
-            run = Run(f"{Path(seed_name).name}#{i}", names, len(mutated), code, lines, rss, cpu,
-                      wall)
+            run = Run(f"{Path(seed_name).name}#{i}", names, size, code, lines, rss, cpu, wall)
             run.crash = judge(run)
             runs.append(run)
             if run.crash:
+                mutated = path.read_bytes()
                 digest = hashlib.sha256(mutated).hexdigest()[:12]
                 keep = save_to / f"crash-{digest}{suffix}"
                 keep.write_bytes(mutated)
