@@ -82,3 +82,21 @@ def test_the_cli_handler_exits_4_with_one_line() -> None:
     lines = proc.stderr.decode().splitlines()
     assert proc.returncode == 4
     assert len(lines) == 1 and lines[0].startswith("denialparse: error: poison.pdf: "), lines
+
+
+def test_a_worker_records_the_failure_then_ends_with_exit_4(tmp_path) -> None:
+    marker = tmp_path / "failed.txt"
+    script = (
+        "from pathlib import Path\n"
+        "from denialparse import bounds\n"
+        "def record(breach, line):\n"
+        f"    Path({str(marker)!r}).write_text(breach.what + ': ' + line)\n"
+        "with bounds.letter_bounds(bounds.Bounds(cpu_seconds=0.5), "
+        "bounds.worker_breach_handler('poison.pdf', record)):\n"
+        "    while True: sum(range(1000))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, timeout=60, check=False
+    )
+    assert proc.returncode == 4
+    assert marker.read_text().startswith("cpu: poison.pdf: ")

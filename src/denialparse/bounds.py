@@ -99,6 +99,27 @@ def cli_breach_handler(letter: Path | str) -> Callable[[Breach], None]:
     return handle
 
 
+def worker_breach_handler(
+    letter: Path | str, record_failure: Callable[[Breach, str], None]
+) -> Callable[[Breach], None]:
+    """``on_breach`` for a pool worker: record the letter as failed, then end the worker.
+
+    Args:
+        letter: the letter in hand (for the line).
+        record_failure: called with the breach and its one line; writes the letter's failed
+            result (atomically) so the parent can report the real reason. Errors in it are
+            swallowed: the worker must end either way.
+    """
+
+    def handle(breach: Breach) -> None:
+        line = breach.message(letter)
+        with contextlib.suppress(Exception):
+            record_failure(breach, line)
+        exit_now(f"denialparse: error: {line}")
+
+    return handle
+
+
 @contextlib.contextmanager
 def letter_bounds(bounds: Bounds, on_breach: Callable[[Breach], None]) -> Iterator[None]:
     """Watch the process while one letter is processed; call ``on_breach`` past a bound.
