@@ -243,6 +243,28 @@ def make_huge_page(folder: Path, side: int = 14_400_000) -> Path:
     return path
 
 
+# ------------------------------------------------------------------------------------------
+# the fuzzer's CPU bomb: a small content stream that draws the page's picture 500,000 times
+
+
+def make_draw_bomb(folder: Path, draws: int = 500_000) -> Path:
+    """Within every size limit (50 KB, 15 MB inflated), but minutes of rendering."""
+    draw = b"q 612 0 0 792 0 0 cm /Im1 Do Q\n" * draws
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        (
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+            b"/Resources << /XObject << /Im1 5 0 R >> >> /Contents 4 0 R >>"
+        ),
+        stream(zlib.compress(draw, 9), b"/Filter /FlateDecode"),
+        _gray_image_object(),
+    ]
+    path = folder / "draw_bomb.pdf"
+    path.write_bytes(pdf_bytes(objects))
+    return path
+
+
 ALL = {
     "A_one_line": make_long_text_one_line,
     "A_long_lines": make_long_text_lines,
@@ -257,6 +279,7 @@ ALL = {
     "E_corrupt_png": make_corrupt_png,
     "F_flate_bomb": make_flate_bomb,
     "I_huge_page": make_huge_page,
+    "CPU_draw_bomb": make_draw_bomb,
 }
 
 

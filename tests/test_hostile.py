@@ -326,3 +326,33 @@ def test_i_clean_up_pass_never_upscales_past_its_pixel_cap(monkeypatch: pytest.M
     monkeypatch.setattr(ocr, "run_tesseract_tsv", engine)
     ocr._pass(Image.new("L", (4000, 3000), 255), lang="eng", dpi=100, clean=True)
     assert seen and max(seen) <= ocr._MAX_UPSCALED_PIXELS
+
+
+def test_cpu_bomb_within_every_size_limit_is_stopped_by_the_bound(tmp_path: Path) -> None:
+    """The fuzzer's find: 50 KB that draws a picture 500,000 times (minutes of rendering).
+
+    No size check can see it coming; the CPU bound (55 s in the CLI, 3 s here) stops it with
+    exit 4 and one line.
+    """
+    path = hostile.make_draw_bomb(tmp_path)
+    script = (
+        "import sys\n"
+        "from denialparse import bounds\n"
+        "from denialparse.api import process_letter\n"
+        "from denialparse.options import Options\n"
+        "with bounds.letter_bounds(bounds.Bounds(cpu_seconds=3), "
+        "bounds.cli_breach_handler(sys.argv[1])):\n"
+        "    process_letter(sys.argv[1], options=Options(model_path='none'))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script, str(path)], capture_output=True, timeout=120, check=False
+    )
+    lines = proc.stderr.decode().splitlines()
+    assert proc.returncode == 4, lines
+    assert len(lines) == 1 and "s of CPU" in lines[0], lines
+
+
+def test_the_cpu_bound_leaves_time_to_stop_under_the_promised_60_s() -> None:
+    from denialparse.bounds import Bounds
+
+    assert Options().max_cpu_seconds <= 55 and Bounds().cpu_seconds <= 55

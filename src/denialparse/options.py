@@ -51,7 +51,9 @@ class Options(BaseModel):
         default=1024 * 1024 * 1024, description="memory one letter may use (RSS, with children)"
     )
     max_cpu_seconds: float = Field(
-        default=60.0, description="CPU seconds one letter may use (with its tesseract children)"
+        default=55.0,
+        description="CPU seconds one letter may use (with its tesseract children); 5 s under the "
+        "promised 60 for the time it takes to notice and stop",
     )
     ocr_jobs: int | None = Field(
         default=None, description="processes for OCR of multi-page letters; None = all cores"
