@@ -98,7 +98,7 @@ def _write_stdout(text: str) -> None:
 
 
 class _HoldWarnings(logging.Filter):
-    """Holds WARNING records back; ``release`` prints them, dropping them keeps exit 4 one line."""
+    """Holds WARNING records back: printed if the command succeeds, dropped if it fails."""
 
     def __init__(self) -> None:
         super().__init__()
