@@ -14,8 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from denialparse.reading import ingest
-from denialparse.reading import ocr
 from denialparse.exceptions import (
     EncryptedPdfError,
     ExitCode,
@@ -24,8 +22,9 @@ from denialparse.exceptions import (
     UnreadableLetterError,
     UnsupportedFileError,
 )
-from denialparse.reading.ingest import load_document
 from denialparse.options import OcrMode, Options
+from denialparse.reading import ingest, ocr
+from denialparse.reading.ingest import load_document
 from denialparse.reading.text import read_text
 from denialparse.types import TextSource
 

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from denialparse.reading import ocr
 from denialparse.exceptions import ExitCode, MissingDependencyError, UnreadableLetterError
+from denialparse.options import OcrMode, Options
+from denialparse.reading import ocr
 from denialparse.reading.ingest import load_document
 from denialparse.reading.ocr import OcrFailedError, OcrWord
-from denialparse.options import OcrMode, Options
 from denialparse.reading.text import read_text
 from denialparse.types import LetterText, PageText, TextSource
 
@@ -474,7 +474,7 @@ def test_to_gray_keeps_16_bit_and_transparent_pages_readable() -> None:
     import numpy as np
     from PIL import Image
 
-    from denialparse.reading.text import to_gray
+    from denialparse.reading.images import to_gray
 
     sixteen = Image.fromarray(np.array([[0, 30000, 65535]], dtype=np.uint16))
     assert np.asarray(to_gray(sixteen)).ravel().tolist() == [0, 116, 255]
@@ -487,7 +487,7 @@ def test_to_gray_keeps_16_bit_and_transparent_pages_readable() -> None:
 
 
 def test_oversized_pdf_page_is_rendered_within_the_pixel_limits() -> None:
-    from denialparse.reading.text import _render_dpi
+    from denialparse.reading.pdf import render_dpi as _render_dpi
 
     assert _render_dpi(612, 792, Options()) == 300  # a letter page: as asked
     dpi = _render_dpi(14_400, 14_400, Options())  # a 200-inch "page"

@@ -7,18 +7,20 @@ Only this module turns exceptions into one stderr line and an exit code
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import logging
+import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from denialparse import __version__
-from denialparse.exceptions import DenialParseError, ExitCode
+from denialparse.exceptions import DenialParseError, ExitCode, OutputError
 
 F = TypeVar("F", bound=Callable[..., Any])
 log = logging.getLogger("denialparse")
@@ -43,6 +45,10 @@ def handle_errors(func: F) -> F:
             _fail(exc.message, int(exc.exit_code))
         except KeyboardInterrupt:
             _fail("interrupted", int(ExitCode.INTERRUPTED))
+        except MemoryError:
+            # A letter that needs more memory than the machine gives: the input's doing.
+            _fail("the letter needs more memory than is available: re-export or rescan it",
+                  int(ExitCode.INPUT_FILE))
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except Exception as exc:  # the last line of defence: no traceback without -v
@@ -69,6 +75,76 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
     logging.basicConfig(
         level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s", force=True
     )
+    # Library warnings (Pillow's UserWarnings) are debug output: shown with -vv only.
+    logging.captureWarnings(True)
+    logging.getLogger("py.warnings").setLevel(logging.DEBUG if verbose >= 2 else logging.ERROR)
+
+
+def _write_stdout(text: str) -> None:
+    """Print the command's output; a full disk or a closed pipe is exit 5, one line."""
+    try:
+        click.echo(text)
+        sys.stdout.flush()
+    except OSError as e:
+        # Point fd 1 at /dev/null so the interpreter's own flush at exit can't print a second
+        # message ("Exception ignored ... BrokenPipeError").
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise OutputError(
+            f"can't write to standard output ({e.strerror or type(e).__name__}): check the "
+            "disk space, or where the output is redirected",
+            code="stdout_not_writable",
+        ) from e
+
+
+class _HoldWarnings(logging.Filter):
+    """Holds WARNING records back: printed if the command succeeds, dropped if it fails."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.held: list[logging.LogRecord] = []
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno == logging.WARNING:
+            self.held.append(record)
+            return False
+        return True
+
+
+@contextlib.contextmanager
+def _warnings_only_on_success() -> Iterator[None]:
+    """Warnings of one letter (a page read at low dpi, a tesseract hiccup) print only if it
+    succeeds: a refused letter (exit 4) or an unwritable output (exit 5) gets exactly one line.
+    With -v every line shows as it happens."""
+    root = click.get_current_context().find_root().obj or {}
+    handlers = [h for h in logging.getLogger().handlers if isinstance(h, logging.StreamHandler)]
+    if root.get("verbose") or not handlers:
+        yield
+        return
+    hold = _HoldWarnings()
+    for handler in handlers:
+        handler.addFilter(hold)
+    try:
+        yield
+    except BaseException:
+        hold.held.clear()  # the error's one line says what matters
+        raise
+    finally:
+        for handler in handlers:
+            handler.removeFilter(hold)
+    for record in hold.held:
+        logging.getLogger(record.name).handle(record)
+
+
+@contextlib.contextmanager
+def _letter_bounds(letter: Path, options: Any) -> Iterator[None]:
+    """The memory and CPU bounds of one letter (``bounds.py``): past one, exit 4, one line."""
+    from denialparse import bounds
+
+    limits = bounds.Bounds.from_options(options)
+    bounds.apply_process_limits(limits)
+    with bounds.letter_bounds(limits, bounds.cli_breach_handler(letter)):
+        yield
 
 
 def _options(
@@ -138,11 +214,13 @@ def extract(
     """Read LETTER, extract its fields, classify the denial, compute the deadlines."""
     from denialparse.api import process_letter
 
-    result = process_letter(letter, options=_options(ocr, lang, model, review_threshold))
+    options = _options(ocr, lang, model, review_threshold)
+    with _warnings_only_on_success(), _letter_bounds(letter, options):
+        result = process_letter(letter, options=options)
     if as_json:
-        click.echo(json.dumps(result.to_json_dict(), indent=2))
+        _write_stdout(json.dumps(result.to_json_dict(), indent=2))
     else:
-        click.echo(_summary(result))
+        _write_stdout(_summary(result))
 
 
 @cli.command()
@@ -188,16 +266,17 @@ def appeal(
     from denialparse.api import process_letter, write_appeal
 
     options = _options(ocr, lang, model, review_threshold)
-    result = process_letter(letter, options=options)
-    result = write_appeal(
-        result, output, profile_path=profile, template=template, template_dir=template_dir,
-        review_threshold=options.review_threshold,
-    )
+    with _warnings_only_on_success():
+        with _letter_bounds(letter, options):
+            result = process_letter(letter, options=options)
+        result = write_appeal(
+            result, output, profile_path=profile, template=template, template_dir=template_dir,
+            review_threshold=options.review_threshold,
+        )
     if as_json:
-        click.echo(json.dumps(result.to_json_dict(), indent=2))
+        _write_stdout(json.dumps(result.to_json_dict(), indent=2))
     else:
-        click.echo(_summary(result))
-        click.echo(f"appeal: {output}")
+        _write_stdout(f"{_summary(result)}\nappeal: {output}")
 
 
 @cli.command()

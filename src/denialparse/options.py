@@ -27,9 +27,35 @@ class Options(BaseModel):
     max_file_bytes: int = Field(default=200 * 1024 * 1024, description="refuse larger inputs")
     max_pages: int = Field(default=50, description="refuse letters with more pages")
     max_image_pixels: int = Field(
-        default=120_000_000, description="refuse images larger than this (decompression bombs)"
+        default=64_000_000,
+        description="refuse images larger than this (decompression bombs; a 600-dpi legal page "
+        "is 55 MP; 120 MP needed more than 1 GB with tesseract)",
     )
     max_image_side: int = Field(default=20_000, description="refuse images wider or taller")
+    min_image_side: int = Field(
+        default=16, description="refuse images narrower or shorter (no line of text fits)"
+    )
+    max_image_aspect: float = Field(
+        default=20.0, description="refuse images this many times longer than wide, or wider"
+    )
+    max_page_points: float = Field(
+        default=14_400.0, description="refuse PDF pages wider or taller (PDF's own 200-inch limit)"
+    )
+    max_pdf_stream_bytes: int = Field(
+        default=128 * 1024 * 1024,
+        description="refuse PDFs whose content, font and object streams inflate to more in total",
+    )
+    max_text_chars: int = Field(
+        default=400_000, description="refuse letters with more text (a letter is never a novel)"
+    )
+    max_memory_bytes: int = Field(
+        default=1024 * 1024 * 1024, description="memory one letter may use (RSS, with children)"
+    )
+    max_cpu_seconds: float = Field(
+        default=55.0,
+        description="CPU seconds one letter may use (with its tesseract children); 5 s under the "
+        "promised 60 for the time it takes to notice and stop",
+    )
     ocr_jobs: int | None = Field(
         default=None, description="processes for OCR of multi-page letters; None = all cores"
     )

@@ -2,8 +2,22 @@
 
 The type comes from the file's magic bytes, never its extension (a fax server happily names a
 TIFF ``.pdf``). Every refusal is an ``InputFileError`` subclass with a one-line message (exit 4);
-the checks that protect the machine (file size, page count, image pixels) run *before* anything
-is decoded, so a decompression bomb costs us a header read, not the RAM.
+the checks that protect the machine run *before* anything is decoded, so a decompression bomb
+costs us a header read, not the RAM. Every limit is an ``Options`` field; the checks are here:
+
+- file size (``max_file_bytes``) before the file is read;
+- pages (``max_pages``) from the PDF's page tree or the TIFF's frame list, before any page loads;
+- PDF streams (``max_pdf_stream_bytes``): what content, font and object streams inflate to,
+  counted with a budget before pdfium inflates any of them (``pdf_streams.py``);
+- PDF page size (``max_page_points``): PDF's own 200-inch limit; a bigger "page" is a bomb for
+  the renderer;
+- image pixels in both directions (``max_image_pixels``, ``max_image_side``, ``min_image_side``,
+  ``max_image_aspect``), from the header, before decoding, including the resampling of
+  non-square fax pixels;
+- text length (``max_text_chars``): a letter is never a novel; checked here for text files and
+  by ``text.read_text`` for text layers and OCR, so no ``LetterText`` is ever longer.
+
+Decoder warnings and libtiff's own stderr lines go to the debug log (``quiet.py``).
 """
 
 from __future__ import annotations
@@ -13,7 +27,6 @@ import io
 import logging
 import stat
 import struct
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,6 +37,7 @@ from denialparse.exceptions import (
     LimitExceededError,
     UnsupportedFileError,
 )
+from denialparse.reading.quiet import decoder_output_to_debug
 from denialparse.types import SourceInfo
 
 if TYPE_CHECKING:
@@ -44,8 +58,23 @@ SUPPORTED_HINT = "denialparse reads PDF, TIFF, PNG, JPEG and plain-text (.txt) l
 
 # PDF readers accept a header anywhere in the first KiB (some fax servers prepend junk).
 _PDF_HEADER_WINDOW = 1024
+# Sniffing decodes this much of a file to tell text from binary.
+_TEXT_SNIFF_BYTES = 1024 * 1024
 # Share of printable characters a text file needs; real letters are ~100%, binaries far below.
 _MIN_PRINTABLE_SHARE = 0.95
+# What Pillow's plugins raise on a damaged header or frame list (a truncated multi-page G4 fax
+# gives TypeError "Missing dimensions" from the frame count).
+DECODE_ERRORS = (
+    OSError,
+    SyntaxError,
+    ValueError,
+    EOFError,
+    struct.error,
+    TypeError,
+    KeyError,
+    IndexError,
+    ZeroDivisionError,
+)
 # Formats people send by mistake, named in the refusal so the fix is obvious.
 _KNOWN_OTHER_FORMATS: tuple[tuple[bytes, str], ...] = (
     (b"PK\x03\x04", "a ZIP archive (or a .docx/.xlsx)"),
@@ -119,20 +148,21 @@ def load_document(path: Path, options: Options) -> SourceDocument:
     text: str | None = None
     dpi: tuple[tuple[float, float] | None, ...] = ()
     if media_type == PDF:
-        page_count = _check_pdf(path, data, options.max_pages)
+        page_count = _check_pdf(path, data, options)
     elif media_type == TEXT:
+        # Every character takes at most 4 bytes: a longer file is over the limit before a
+        # decode that could take 4 bytes of memory per character.
+        check_text_length(path, len(data) // 4, options)
         text = decode_text(data)
-        if text is None:  # sniffing said text, so this can't happen; keep the type checker honest
+        if text is None:  # binary past the sniffed head
             raise UnsupportedFileError(f"{path}: not a readable text file; {SUPPORTED_HINT}")
+        check_text_length(path, len(text), options)
         page_count = max(1, len(split_text_pages(text)))
     else:
         dpi = _check_image(path, data, options)
         page_count = len(dpi)
     if page_count > options.max_pages:
-        raise LimitExceededError(
-            f"{path}: {page_count} pages is over the limit of {options.max_pages}: "
-            "split the file or raise --max-pages"
-        )
+        raise _too_many_pages(path, page_count, options.max_pages)
     log.debug("ingested %s as %s, %d page(s)", path.name, media_type, page_count)
     return SourceDocument(
         path=path,
@@ -170,7 +200,7 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
     if st.st_size > max_bytes:
         raise LimitExceededError(
             f"{path}: {st.st_size} bytes is over the limit of {max_bytes}: "
-            "split or compress the file, or raise --max-file-bytes"
+            "split or compress the file"
         )
     try:
         # Read-only, and never follow through to writing: the input is the user's record.
@@ -215,9 +245,24 @@ def sniff_media_type(data: bytes) -> str | None:
     for magic, _ in _KNOWN_OTHER_FORMATS:
         if head.startswith(magic):
             return None
-    if decode_text(data) is not None:
+    if decode_text(_text_head(data)) is not None:
         return TEXT
     return None
+
+
+def _text_head(data: bytes) -> bytes:
+    """The first MiB, cut on a character boundary: enough to tell text, cheap on 200 MB."""
+    if len(data) <= _TEXT_SNIFF_BYTES:
+        return data
+    head = data[:_TEXT_SNIFF_BYTES]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return head  # UTF-16: an even length
+    cut = len(head)
+    while cut > len(head) - 4 and 0x80 <= head[cut - 1] <= 0xBF:  # UTF-8 continuation bytes
+        cut -= 1
+    if cut > len(head) - 4 and head[cut - 1] >= 0xC0:  # the lead byte of the cut character
+        cut -= 1
+    return head[:cut]
 
 
 def _describe_unsupported(data: bytes) -> str:
@@ -274,10 +319,41 @@ def split_text_pages(text: str) -> list[str]:
     return pages
 
 
-def _check_pdf(path: Path, data: bytes, max_pages: int) -> int:
-    """Open the PDF with pdfium (fast, tolerant like a viewer) and return its page count."""
+def check_text_length(path: Path, chars: int, options: Options) -> None:
+    """Refuse a letter with more text than ``options.max_text_chars`` (before spaCy sees it).
+
+    Raises:
+        LimitExceededError: over the limit.
+    """
+    if chars > options.max_text_chars:
+        raise LimitExceededError(
+            f"{path}: over {options.max_text_chars} characters of text, more than any denial "
+            "letter: check that this is one letter (split a file that holds several)",
+            code="text_too_long",
+        )
+
+
+def _too_many_pages(path: Path, count: int, limit: int) -> LimitExceededError:
+    return LimitExceededError(
+        f"{path}: {count} pages is over the limit of {limit}: split the file into letters"
+    )
+
+
+def _check_pdf(path: Path, data: bytes, options: Options) -> int:
+    """Check the PDF's streams, then open it with pdfium and check its pages; the page count."""
     import pypdfium2 as pdfium
 
+    from denialparse.reading.pdf_streams import StreamBudgetExceeded, check_decoded_size
+
+    try:
+        check_decoded_size(data, options.max_pdf_stream_bytes)
+    except StreamBudgetExceeded:
+        raise LimitExceededError(
+            f"{path}: the PDF's content inflates to more than "
+            f"{options.max_pdf_stream_bytes // (1024 * 1024)} MiB (a compression bomb, not a "
+            "letter): re-export or rescan the letter",
+            code="pdf_bomb",
+        ) from None
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as e:
@@ -296,23 +372,36 @@ def _check_pdf(path: Path, data: bytes, max_pages: int) -> int:
             raise InputFileError(
                 f"{path}: the PDF has no pages: re-download or rescan it", code="corrupt_pdf"
             )
-        if count > max_pages:  # before touching the pages: a huge page tree is slow to walk
-            raise LimitExceededError(
-                f"{path}: {count} pages is over the limit of {max_pages}: "
-                "split the file or raise --max-pages"
-            )
+        if count > options.max_pages:  # before touching the pages: a huge tree is slow to walk
+            raise _too_many_pages(path, count, options.max_pages)
         # Loading each page object catches a broken page tree without rendering anything.
         for i in range(count):
             try:
-                pdf[i].close()
+                page = pdf[i]
             except pdfium.PdfiumError as e:
                 raise InputFileError(
                     f"{path}: page {i + 1} of the PDF is corrupt: re-download or rescan it",
                     code="corrupt_pdf",
                 ) from e
+            try:
+                _check_page_size(path, i + 1, page.get_size(), options)
+            finally:
+                page.close()
         return count
     finally:
         pdf.close()
+
+
+def _check_page_size(path: Path, number: int, size: tuple[float, float], options: Options) -> None:
+    """Refuse a page bigger than PDF's own limit: rendering it is a decompression bomb."""
+    width, height = size
+    if max(width, height) > options.max_page_points:
+        raise LimitExceededError(
+            f"{path}: page {number} is {width / 72:.0f} x {height / 72:.0f} inches, over the "
+            f"{options.max_page_points / 72:.0f}-inch limit of PDF itself: this is not a letter "
+            "page; re-export or rescan the letter",
+            code="page_too_large",
+        )
 
 
 def _check_image(
@@ -325,14 +414,12 @@ def _check_image(
     """
     from PIL import Image
 
-    dpis: list[tuple[float, float] | None] = []
     # Our own limits replace PIL's global bomb check, which would warn at 89 MP and raise at
     # 179 MP whatever the options say; over-limit images are refused below, before decoding.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+    with decoder_output_to_debug(f"{sniff_media_type(data)} image"):
         try:
             img = open_image(data, sniff_media_type(data) or "")
-        except (OSError, SyntaxError, ValueError, EOFError, struct.error) as e:
+        except DECODE_ERRORS as e:
             raise InputFileError(
                 f"{path}: the image is corrupt or truncated: re-save or rescan it",
                 code="corrupt_image",
@@ -340,38 +427,37 @@ def _check_image(
         with img:
             try:
                 n_frames = getattr(img, "n_frames", 1)
-            except (OSError, SyntaxError, ValueError, EOFError, struct.error) as e:
+            except DECODE_ERRORS as e:
                 raise InputFileError(
                     f"{path}: the image's page list is corrupt: re-save or rescan it",
                     code="corrupt_image",
                 ) from e
             if n_frames > options.max_pages:
-                raise LimitExceededError(
-                    f"{path}: {n_frames} pages is over the limit of {options.max_pages}: "
-                    "split the file or raise --max-pages"
-                )
+                raise _too_many_pages(path, n_frames, options.max_pages)
+            dpis: list[tuple[float, float] | None] = []
             for frame in range(n_frames):
                 try:
                     img.seek(frame)
-                except (OSError, EOFError, ValueError) as e:
+                except DECODE_ERRORS as e:
                     raise InputFileError(
                         f"{path}: page {frame + 1} of the image is corrupt: re-save or rescan it",
                         code="corrupt_image",
                     ) from e
-                _check_pixels(path, img, frame, options)
+                dpi = _image_dpi(img)
+                _check_pixels(path, img.size, dpi, frame, options)
                 try:
                     img.load()
                 except Image.DecompressionBombError as e:
                     raise LimitExceededError(
                         f"{path}: the image is too large to process safely: rescan at 300 dpi"
                     ) from e
-                except (OSError, SyntaxError, ValueError, EOFError) as e:
+                except DECODE_ERRORS as e:
                     raise InputFileError(
                         f"{path}: the image is corrupt or truncated (page {frame + 1}): "
                         "re-save or rescan it",
                         code="corrupt_image",
                     ) from e
-                dpis.append(_image_dpi(img))
+                dpis.append(dpi)
     return tuple(dpis)
 
 
@@ -404,14 +490,39 @@ def open_image(data: bytes, media_type: str) -> Image.Image:
     return plugin(io.BytesIO(data))
 
 
-def _check_pixels(path: Path, img: Image.Image, frame: int, options: Options) -> None:
-    """Refuse a frame whose header promises more pixels than we allow (before decoding it)."""
-    width, height = img.size
+def _check_pixels(
+    path: Path,
+    size: tuple[int, int],
+    dpi: tuple[float, float] | None,
+    frame: int,
+    options: Options,
+) -> None:
+    """Refuse a frame whose header promises too many, too few or too lopsided pixels.
+
+    Checked before decoding, on the size the frame will have once fax pixels are made square
+    (``images.square_pixels``: a 204x98-dpi frame doubles in height).
+    """
+    width, height = size
     where = f" (page {frame + 1})" if frame else ""
     if width <= 0 or height <= 0:
         raise InputFileError(
             f"{path}: the image has no pixels{where}: rescan it", code="corrupt_image"
         )
+    if min(width, height) < options.min_image_side:
+        raise LimitExceededError(
+            f"{path}: the image is {width}x{height} pixels{where}, too small to hold a line of "
+            "text: rescan the letter at 300 dpi",
+            code="image_too_small",
+        )
+    if max(width, height) > options.max_image_aspect * min(width, height):
+        raise LimitExceededError(
+            f"{path}: the image is {width}x{height} pixels{where}, a strip rather than a page: "
+            "rescan the letter at 300 dpi",
+            code="image_not_a_page",
+        )
+    if dpi is not None:  # the size after square_pixels
+        top = max(dpi)
+        width, height = round(width * top / dpi[0]), round(height * top / dpi[1])
     if max(width, height) > options.max_image_side:
         raise LimitExceededError(
             f"{path}: the image is {width}x{height} pixels{where}, over the "

@@ -1,24 +1,133 @@
-"""Reading order for OCR pages: put side-by-side columns of one row back on one line.
+"""Layout: words into page text (lines, paragraphs) and side-by-side columns back on one line.
 
-Tesseract splits a label column ("Member ID:", "Claim #:") and its value column ("U58221…",
-"2026…") into separate layout blocks when the gap between them is wide, and prints one block
-after the other, so every label loses its value. A PDF text layer keeps them on one line. This
-stage merges OCR lines that sit on the same row (they overlap vertically) and don't overlap
-horizontally, so OCR text reads like the text layer and one set of rules and one model serve both.
-Lines inside a paragraph never overlap vertically, so running text is left alone.
+Both text sources go through here, so the rules and the model downstream see one shape of text
+whatever the source (style.md: tuned on one extractor, broken on another): words joined by one
+space, lines by ``\n``, paragraphs by a blank line, each ``Word`` pointing into the text.
+
+``lay_out`` builds a page's text from words already cut into lines (``group_lines`` cuts a text
+layer's stream-ordered words; OCR gives its own lines). ``merge_side_by_side`` then fixes OCR
+reading order: tesseract splits a label column ("Member ID:", "Claim #:") and its value column
+("U58221…", "2026…") into separate layout blocks when the gap between them is wide, and prints
+one block after the other, so every label loses its value. A PDF text layer keeps them on one
+line. The merge puts OCR lines that sit on the same row (they overlap vertically) and don't
+overlap horizontally back on one line, so OCR text reads like the text layer and one set of rules
+and one model serve both. Lines inside a paragraph never overlap vertically, so running text is
+left alone.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from denialparse.types import PageText, TextSource, Word
 
 # Two lines are on one row when they share this much of the shorter one's height.
 ROW_OVERLAP = 0.6
-# A gap between rows taller than this many line heights is a paragraph break.
-PARAGRAPH_GAP = 0.9
+# A gap between merged rows taller than this many typical line heights is a paragraph break.
+ROW_PARAGRAPH_GAP = 0.9
 COLUMN_SEPARATOR = "   "
+# A vertical gap between lines above this share of the line height starts a new paragraph.
+LINE_PARAGRAPH_GAP = 0.8
+
+
+# --------------------------------------------------------------------------------------------
+# words -> lines -> page text
+
+
+@dataclass
+class LineWord:
+    """A word on its way into a page's text: its box and, for OCR, its confidence."""
+
+    text: str
+    box: tuple[float, float, float, float]
+    confidence: float | None = None
+
+
+def group_lines(raw_words: Sequence[dict[str, Any]]) -> list[list[LineWord]]:
+    """Cut stream-ordered words into lines.
+
+    A word that jumps back left, or lies off the current line's band, starts a new line.
+    """
+    lines: list[list[LineWord]] = []
+    current: list[LineWord] = []
+    band: tuple[float, float] = (0.0, 0.0)
+    for w in raw_words:
+        box = (float(w["x0"]), float(w["top"]), float(w["x1"]), float(w["bottom"]))
+        word = LineWord(text=str(w["text"]), box=box)
+        if current:
+            mid = (box[1] + box[3]) / 2
+            prev = current[-1].box
+            same_band = band[0] <= mid <= band[1]
+            goes_on = box[0] >= prev[0]  # left-to-right within the line
+            if same_band and goes_on:
+                current.append(word)
+                band = (min(band[0], box[1]), max(band[1], box[3]))
+                continue
+            lines.append(current)
+        current = [word]
+        band = (box[1], box[3])
+    if current:
+        lines.append(current)
+    return lines
+
+
+def lay_out(
+    lines: Sequence[Sequence[LineWord]], paragraph_breaks: set[int] | None = None
+) -> tuple[str, list[Word]]:
+    """Join words into page text and record each word's offsets.
+
+    Args:
+        lines: words per line, in reading order.
+        paragraph_breaks: indexes of lines that start a paragraph; None = decide by the gap
+            between lines (text layers, where there is no layout analysis to ask).
+
+    Returns:
+        The text and its words.
+    """
+    if paragraph_breaks is None:
+        paragraph_breaks = gap_breaks(lines)
+    parts: list[str] = []
+    words: list[Word] = []
+    pos = 0
+    for i, line in enumerate(lines):
+        if i:
+            sep = "\n\n" if i in paragraph_breaks else "\n"
+            parts.append(sep)
+            pos += len(sep)
+        for j, w in enumerate(line):
+            if j:
+                parts.append(" ")
+                pos += 1
+            parts.append(w.text)
+            words.append(
+                Word(
+                    text=w.text,
+                    start=pos,
+                    end=pos + len(w.text),
+                    bbox=tuple(round(v, 2) for v in w.box),  # type: ignore[arg-type]
+                    confidence=w.confidence,
+                )
+            )
+            pos += len(w.text)
+    return "".join(parts), words
+
+
+def gap_breaks(lines: Sequence[Sequence[LineWord]]) -> set[int]:
+    """Indexes of the lines that start a paragraph: a gap above wider than the line is tall."""
+    breaks: set[int] = set()
+    for i in range(1, len(lines)):
+        prev_bottom = max(w.box[3] for w in lines[i - 1])
+        top = min(w.box[1] for w in lines[i])
+        height = max(w.box[3] - w.box[1] for w in lines[i])
+        if height > 0 and top - prev_bottom > LINE_PARAGRAPH_GAP * height:
+            breaks.add(i)
+    return breaks
+
+
+# --------------------------------------------------------------------------------------------
+# OCR: side-by-side columns of one row back on one line
 
 
 @dataclass
@@ -123,7 +232,7 @@ def _render(rows: list[_Row]) -> dict[str, object]:
     for row in rows:
         if previous is not None:
             first = min(row.lines, key=lambda ln: ln.x0)
-            gap = row.y0 - previous.y1 > PARAGRAPH_GAP * typical
+            gap = row.y0 - previous.y1 > ROW_PARAGRAPH_GAP * typical
             sep = "\n\n" if gap or first.paragraph_start else "\n"
             parts.append(sep)
             pos += len(sep)

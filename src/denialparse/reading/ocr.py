@@ -1,4 +1,4 @@
-"""OCR of one page image with the tesseract binary: orientation, retry with clean-up, word boxes.
+"""The tesseract wrapper: OCR of one page image (orientation, retry with clean-up, word boxes).
 
 Why the binary and not pytesseract's helpers: pytesseract writes every image to a temporary PNG
 (PHI on disk, ~0.1 s of PNG compression at the default level) and can't set the child's
@@ -7,7 +7,7 @@ environment. We pipe a fast-compressed PNG on stdin and read TSV on stdout inste
 oversubscribe the cores and one page takes 7 s instead of 1.4 s (tesseract issue #3362,
 ``shared/measured.md``).
 
-Pages run in parallel as separate tesseract processes (see ``text.py``); everything here is
+Pages run in parallel as separate tesseract processes (see ``scheduling.py``); everything here is
 thread-safe and keeps no state besides a cached ``tesseract_status``.
 
 Coordinates: every box this module returns is in the pixels of the image it was *given*, in that
@@ -48,6 +48,8 @@ _PSM_OSD = 0
 # Below this effective resolution the retry upscales to _TARGET_DPI (fax 204x98, small photos).
 _LOW_DPI = 250
 _TARGET_DPI = 300
+# The clean-up pass never upscales a page past this many pixels (a 17 x 22-inch page at 300 dpi).
+_MAX_UPSCALED_PIXELS = 36_000_000
 # A page with less ink than this share of its pixels is blank (a fax cover's back side);
 # one 11-pt line ("Page 2 of 2") is 0.00024, a lone "x" 0.00003.
 _BLANK_INK_SHARE = 0.00005
@@ -321,9 +323,8 @@ def _downscale_for_osd(img: Image.Image) -> tuple[Image.Image, float]:
     if img.width <= 1800:
         return img, 1.0
     factor = 0.5
-    return img.resize(
-        (round(img.width * factor), round(img.height * factor)), PILImage.BILINEAR
-    ), factor
+    size = (max(1, round(img.width * factor)), max(1, round(img.height * factor)))
+    return img.resize(size, PILImage.BILINEAR), factor
 
 
 # --------------------------------------------------------------------------------------------
@@ -428,8 +429,12 @@ def _pass(
     if clean:
         work = work.filter(ImageFilter.MedianFilter(3))
         effective = dpi or _guess_dpi(work)
-        if effective < _LOW_DPI:
-            factor = min(_TARGET_DPI / effective, 3.0)
+        # The upscale also stops at _MAX_UPSCALED_PIXELS: a huge page rendered at 40 dpi to
+        # stay in the pixel limits must not come back 9 times bigger (1 GB for one page).
+        factor = min(
+            _TARGET_DPI / effective, 3.0, (_MAX_UPSCALED_PIXELS / (work.width * work.height)) ** 0.5
+        )
+        if effective < _LOW_DPI and factor > 1.0:
             size = (round(work.width * factor), round(work.height * factor))
             work = work.resize(size, PILImage.LANCZOS)
             maps.append(_scale_back(factor))

@@ -1,0 +1,249 @@
+"""Bounds on one letter: memory and CPU, so one poisoned file can't take the machine down.
+
+Ingest refuses what it can see coming (sizes, pages, pixels, stream bombs, text length); this
+is the safety net for what it can't: a decoder that goes wild on input no check foresaw. A
+watchdog thread samples the process and its children (the tesseract processes) every 0.1 s:
+resident memory (own + children) and CPU seconds (own + children, reaped or running) since the
+letter started. Past a bound it kills the children and ends the process with the contract's
+exit 4 and one line, through ``on_breach``.
+
+The CLI guards each ``extract``/``appeal`` with :func:`letter_bounds` (the default ``on_breach``
+prints the line and exits 4). A long-lived worker (batch, the station) calls
+:func:`letter_bounds` around each letter with its own ``on_breach`` that records the failed
+letter and then ends the worker with :func:`exit_now`; the pool replaces the worker and goes on.
+``RLIMIT_CPU`` (:func:`apply_process_limits`) is the backstop when the watchdog can't run (a C
+call that holds the GIL): the kernel stops the process a few seconds past the bound.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import resource
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from denialparse.exceptions import ExitCode
+
+# How often the watchdog looks (seconds): 0.1 s of a 60-s bound, a few ms of CPU an hour.
+_INTERVAL = 0.1
+# The kernel's RLIMIT_CPU backstop: this many seconds past the watchdog's bound.
+_BACKSTOP_SECONDS = 5
+_PAGE = os.sysconf("SC_PAGE_SIZE")
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """What one letter may use.
+
+    Attributes:
+        memory_bytes: resident memory of the process and its children together.
+        cpu_seconds: CPU time of the process and its children since the letter started.
+    """
+
+    memory_bytes: int = 1024 * 1024 * 1024
+    cpu_seconds: float = 55.0  # the promise is 60 s: 5 s to notice (every 0.1 s) and stop
+
+    @classmethod
+    def from_options(cls, options: object) -> Bounds:
+        """The bounds in ``Options`` (``max_memory_bytes``, ``max_cpu_seconds``)."""
+        return cls(
+            memory_bytes=int(getattr(options, "max_memory_bytes", cls.memory_bytes)),
+            cpu_seconds=float(getattr(options, "max_cpu_seconds", cls.cpu_seconds)),
+        )
+
+
+@dataclass(frozen=True)
+class Breach:
+    """A bound that was hit: which, and by how much."""
+
+    what: str  # "memory" or "cpu"
+    used: float
+    limit: float
+
+    def message(self, letter: Path | str) -> str:
+        """The one line for the user (exit 4)."""
+        if self.what == "memory":
+            amount = f"more than {self.limit / 2**20:.0f} MB of memory"
+        else:
+            amount = f"more than {self.limit:.0f} s of CPU"
+        return (
+            f"{letter}: reading it needed {amount}, so it was stopped: this file is not an "
+            "ordinary letter; re-export or rescan it"
+        )
+
+
+def exit_now(line: str, code: int = int(ExitCode.INPUT_FILE)) -> None:
+    """Kill our children, print ``line`` on stderr (fd 2, no Python buffers) and ``_exit``.
+
+    For use from the watchdog thread: the main thread may be deep in a C call, so nothing here
+    waits for it (no exceptions, no atexit, no buffered streams).
+    """
+    kill_children()
+    with contextlib.suppress(OSError):
+        os.write(2, (line.rstrip("\n") + "\n").encode("utf-8", "replace"))
+    os._exit(code)
+
+
+def cli_breach_handler(letter: Path | str) -> Callable[[Breach], None]:
+    """The CLI's ``on_breach``: the contract's one line with ``denialparse: error:``, exit 4."""
+
+    def handle(breach: Breach) -> None:
+        exit_now(f"denialparse: error: {breach.message(letter)}")
+
+    return handle
+
+
+def worker_breach_handler(
+    letter: Path | str, record_failure: Callable[[Breach, str], None]
+) -> Callable[[Breach], None]:
+    """``on_breach`` for a pool worker: record the letter as failed, then end the worker.
+
+    Args:
+        letter: the letter in hand (for the line).
+        record_failure: called with the breach and its one line; writes the letter's failed
+            result (atomically) so the parent can report the real reason. Errors in it are
+            swallowed: the worker must end either way.
+    """
+
+    def handle(breach: Breach) -> None:
+        line = breach.message(letter)
+        with contextlib.suppress(Exception):
+            record_failure(breach, line)
+        exit_now(f"denialparse: error: {line}")
+
+    return handle
+
+
+@contextlib.contextmanager
+def letter_bounds(bounds: Bounds, on_breach: Callable[[Breach], None]) -> Iterator[None]:
+    """Watch the process while one letter is processed; call ``on_breach`` past a bound.
+
+    ``on_breach`` runs in the watchdog thread and must not return normally expecting the letter
+    to stop: end the process (``exit_now``). If it returns, the watchdog stops watching.
+
+    Args:
+        bounds: the memory and CPU this letter may use.
+        on_breach: called once with the bound that was hit.
+    """
+    watchdog = _Watchdog(bounds, on_breach)
+    watchdog.start()
+    try:
+        yield
+    finally:
+        watchdog.stop()
+
+
+def apply_process_limits(bounds: Bounds, letters: int = 1) -> None:
+    """Kernel backstops for a process that handles ``letters`` letters (the CLI: one).
+
+    ``RLIMIT_CPU`` stops the process ``_BACKSTOP_SECONDS`` past the bound even when the
+    watchdog can't run; SIGXCPU at the soft limit ends it with exit 4 and one line. Not for
+    long-lived workers (the limit counts the whole process life): they rely on the watchdog.
+    """
+    soft = int(bounds.cpu_seconds * letters) + _BACKSTOP_SECONDS
+    with contextlib.suppress(ValueError, OSError):
+        _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+        if hard == resource.RLIM_INFINITY or hard > soft:
+            resource.setrlimit(resource.RLIMIT_CPU, (soft, soft + _BACKSTOP_SECONDS))
+    with contextlib.suppress(ValueError, OSError):
+        signal.signal(signal.SIGXCPU, _on_sigxcpu)
+
+
+def _on_sigxcpu(signum: int, frame: object) -> None:
+    exit_now(
+        "denialparse: error: reading the letter used up its CPU time: it is not an "
+        "ordinary letter; re-export or rescan it"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# measuring
+
+
+def children() -> list[int]:
+    """Process ids of our direct children (every thread's), from /proc."""
+    pids: list[int] = []
+    with contextlib.suppress(OSError):
+        for task in os.listdir("/proc/self/task"):
+            with contextlib.suppress(OSError):
+                text = Path(f"/proc/self/task/{task}/children").read_text()
+                pids.extend(int(p) for p in text.split())
+    return pids
+
+
+def kill_children() -> None:
+    """SIGKILL our children (tesseract): they must not outlive a letter that was stopped."""
+    for pid in children():
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+
+
+def _rss(pid: str | int) -> int:
+    try:
+        fields = Path(f"/proc/{pid}/statm").read_text().split()
+        return int(fields[1]) * _PAGE
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def _cpu_of(pid: int) -> float:
+    """utime + stime of a running child, in seconds."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+        fields = text[text.rindex(")") + 2 :].split()
+        return (int(fields[11]) + int(fields[12])) / _TICKS
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def memory_used() -> int:
+    """Resident bytes of this process and its running children."""
+    return _rss("self") + sum(_rss(pid) for pid in children())
+
+
+def cpu_used() -> float:
+    """CPU seconds of this process, its reaped children and its running children."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    reaped = resource.getrusage(resource.RUSAGE_CHILDREN)
+    running = sum(_cpu_of(pid) for pid in children())
+    return own.ru_utime + own.ru_stime + reaped.ru_utime + reaped.ru_stime + running
+
+
+class _Watchdog:
+    def __init__(self, bounds: Bounds, on_breach: Callable[[Breach], None]) -> None:
+        self.bounds = bounds
+        self.on_breach = on_breach
+        self.start_cpu = cpu_used()
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._watch, name="letter-bounds", daemon=True)
+
+    def start(self) -> None:
+        if sys.platform.startswith("linux"):  # /proc is where we look
+            self.thread.start()
+
+    def stop(self) -> None:
+        self.done.set()
+        if self.thread.is_alive():
+            self.thread.join()
+
+    def _watch(self) -> None:
+        while not self.done.wait(_INTERVAL):
+            breach = self.check()
+            if breach is not None:
+                self.on_breach(breach)
+                return
+
+    def check(self) -> Breach | None:
+        memory = memory_used()
+        if memory > self.bounds.memory_bytes:
+            return Breach("memory", memory, self.bounds.memory_bytes)
+        cpu = cpu_used() - self.start_cpu
+        if cpu > self.bounds.cpu_seconds:
+            return Breach("cpu", cpu, self.bounds.cpu_seconds)
+        return None
