@@ -117,6 +117,10 @@ class FakeProcessor:
             raise RuntimeError(f"boom: {text}")
         if action == "die":
             os._exit(3)
+        if action == "hog":  # a decoder gone wild: memory past the letter's bound
+            hog = bytearray(int(kv.get("mb", "300")) * 2**20)
+            hog[::4096] = b"x" * len(hog[::4096])  # touch every page: resident, not just mapped
+            time.sleep(2)
         payer = kv.get("payer")
         fields = Fields(
             payer=FieldValue(value=payer, raw=payer, confidence=0.9) if payer else None,
@@ -619,6 +623,24 @@ def test_a_worker_that_dies_fails_only_its_letter(tmp_path: Path) -> None:
     assert summary.success == 3
     assert [p for p, _ in summary.failures] == ["dies.txt"]
     assert summary.failures[0][1].startswith("internal error: the worker process died")
+
+
+def test_a_letter_over_its_memory_bound_fails_with_that_reason_and_the_rest_go_on(
+    tmp_path: Path,
+) -> None:
+    inbox = tmp_path / "in"
+    write(inbox, "hog.txt", letter(**{"raise": "hog", "mb": "400"}))
+    for i in range(3):
+        write(inbox, f"ok{i}.txt", letter(payer=f"Aetna{i}", sleep="0.2"))
+    out = tmp_path / "out"
+    # The workers of this test hold ~100 MB; 300 MB for a letter leaves the hog alone over it.
+    summary = run(inbox, out, options=Options(max_memory_bytes=300 * 2**20))
+    assert summary.success == 3
+    assert [p for p, _ in summary.failures] == ["hog.txt"]
+    reason = summary.failures[0][1]
+    assert "more than 300 MB of memory" in reason and "worker process died" not in reason
+    result = json.loads((out / "hog.txt" / "result.json").read_text())
+    assert result["status"] == "failed" and result["errors"][0]["code"] == "over_bound"
 
 
 # ------------------------------------------------------------------------------------------------

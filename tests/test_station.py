@@ -783,3 +783,28 @@ def test_a_worker_that_dies_fails_its_letter_and_new_workers_take_over(desk):
     assert _read_letter(desk, OTHER_LETTER)
     desk.post(f"/letters/{letter_id}/retry/")
     assert _wait_read(letter_id, timeout=180) == "to_review"
+
+
+def test_a_letter_over_its_cpu_bound_ends_its_worker_with_the_reason_noted(tmp_path):
+    """The worker notes the bound's line beside the letter, then ends; the dispatcher reads it."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    from denialparse.options import Options
+    from denialparse.station import work
+
+    letter = tmp_path / "original"
+    letter.write_bytes((SAMPLES / "scan_cigna_cimt.pdf").read_bytes())  # OCR: seconds of CPU
+    options = Options(max_cpu_seconds=0.5, model_path="none")
+    with ProcessPoolExecutor(
+        max_workers=1,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=work.start_worker,
+        initargs=(options,),
+    ) as pool:
+        with pytest.raises(BrokenProcessPool):
+            pool.submit(work.read_letter, str(letter)).result(timeout=120)
+    line = work.stopped_by_bound(str(letter))
+    assert line is not None and "s of CPU" in line and str(tmp_path) not in line
+    assert work.stopped_by_bound(str(letter)) is None  # read once, then gone

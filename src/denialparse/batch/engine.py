@@ -49,6 +49,7 @@ from denialparse.batch.worker import (
     LetterJob,
     LetterProcessor,
     fail_letter,
+    stopped_by_bound,
 )
 from denialparse.exceptions import InputFileError, OutputError
 from denialparse.files import TMP_SUFFIX, atomic_write_bytes
@@ -404,7 +405,8 @@ class _Engine:
         A letter that kills a worker on its own is failed.
         """
         if alone:
-            self._record(fail_letter(job, errors.worker_died()))
+            reason = stopped_by_bound(job) or errors.worker_died()
+            self._record(fail_letter(job, reason))
         else:
             self.suspects.append(job)
 

@@ -54,3 +54,12 @@ def worker_died() -> DenialParseError:
         "rerun with fewer --jobs",
         code="worker_died",
     )
+
+
+# The code of a letter stopped by its memory or CPU bound (``denialparse.bounds``).
+OVER_BOUND = "over_bound"
+
+
+def over_bound(line: str) -> InputFileError:
+    """The letter needed more memory or CPU than one letter may use; its worker was ended."""
+    return InputFileError(line, code=OVER_BOUND)

@@ -8,6 +8,7 @@ i.e. ``denialparse.api``) so tests can inject a fake. Whatever happens, ``run_le
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import time
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from denialparse import api
+from denialparse import api, bounds
 from denialparse.batch import errors, outputs
 from denialparse.batch.manifest import Row, manifest_row
 from denialparse.exceptions import DenialParseError, InputFileError, OutputError
@@ -130,7 +131,8 @@ def run_letter(job: LetterJob, processor: LetterProcessor | None = None) -> Fini
     if earlier is not None:
         result, retryable = _relocate(earlier, job), False
     else:
-        result, retryable = _process_safely(proc, job)
+        with _bounded(job):
+            result, retryable = _process_safely(proc, job)
     result, retryable = _write_outputs(proc, result, retryable, job)
     return _finished(
         job,
@@ -139,6 +141,28 @@ def run_letter(job: LetterJob, processor: LetterProcessor | None = None) -> Fini
         seconds=round(time.monotonic() - started, 3),
         redrafted=earlier is not None,
     )
+
+
+def _bounded(job: LetterJob) -> contextlib.AbstractContextManager[None]:
+    """The letter's memory and CPU bounds: past one, its failed ``result.json`` is written and
+    the worker ends (exit 4); the engine reruns the letter alone, then reports that reason."""
+    limits = bounds.Bounds.from_options(job.options)
+
+    def record(breach: bounds.Breach, line: str) -> None:
+        outputs.write_failed_result(Path(job.out_dir), _failed(job, errors.over_bound(line)))
+
+    return bounds.letter_bounds(limits, bounds.worker_breach_handler(job.rel, record))
+
+
+def stopped_by_bound(job: LetterJob) -> DenialParseError | None:
+    """The reason a dead worker left in ``result.json`` when this letter hit its bound."""
+    written = outputs.read_result(Path(job.out_dir))
+    if written is None or written.source.sha256 != job.sha256:
+        return None
+    for error in written.errors:
+        if error.code == errors.OVER_BOUND:
+            return errors.over_bound(error.message)
+    return None
 
 
 def _earlier_result(job: LetterJob) -> LetterResult | None:

@@ -142,7 +142,8 @@ class Dispatcher:
             if generation == self._generation:  # every letter of a broken pool lands here
                 self._restart_pool()
             if letter is not None:
-                letters.record_failure(letter, CRASHED)
+                reason = work.stopped_by_bound(str(letters.original_path(letter)))
+                letters.record_failure(letter, reason or CRASHED)
                 runtime.letter_finished()
             return
         if letter is None or letter.status != Status.READING:

@@ -12,9 +12,12 @@ import logging
 import os
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from denialparse import bounds
 from denialparse.exceptions import DenialParseError
+from denialparse.files import atomic_write_text
 from denialparse.options import Options
 
 log = logging.getLogger(__name__)
@@ -56,7 +59,8 @@ def read_letter(path: str) -> Outcome:
     options = _options or Options()
     started = time.perf_counter()
     try:
-        result = process_letter(path, options=options, nlp=load_pipeline(options.model_path))
+        with _bounded(path, options):
+            result = process_letter(path, options=options, nlp=load_pipeline(options.model_path))
     except DenialParseError as exc:
         return Outcome(None, exc.code, exc.message, time.perf_counter() - started)
     except Exception as exc:  # a reader bug must fail this letter, not the worker
@@ -69,6 +73,33 @@ def read_letter(path: str) -> Outcome:
             time.perf_counter() - started,
         )
     return Outcome(result.to_json_dict(), seconds=time.perf_counter() - started)
+
+
+def bound_note(path: str) -> Path:
+    """Where a worker stopped by a letter's bound leaves the reason, beside the stored letter."""
+    return Path(f"{path}.bound")
+
+
+def _bounded(path: str, options: Options) -> contextlib.AbstractContextManager[None]:
+    """The letter's memory and CPU bounds: past one, the reason is noted and the worker ends;
+    the dispatcher fails the letter with that line and starts new workers."""
+
+    def note(breach: bounds.Breach, line: str) -> None:
+        atomic_write_text(bound_note(path), line)
+
+    handler = bounds.worker_breach_handler("the letter", note)
+    return bounds.letter_bounds(bounds.Bounds.from_options(options), handler)
+
+
+def stopped_by_bound(path: str) -> str | None:
+    """The line a worker noted when this letter hit its bound (the note is then removed)."""
+    note = bound_note(path)
+    try:
+        line = note.read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    note.unlink(missing_ok=True)
+    return line or None
 
 
 def warm_up() -> bool:
