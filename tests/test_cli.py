@@ -152,3 +152,17 @@ def test_letter_text_never_reaches_the_logs(tmp_path: Path) -> None:
     assert "DEBUG denialparse." in err  # the logs were captured, so the check below means something
     for secret in ("U5822140903", "Hargrove", "2026031188412", "constraint-induced"):
         assert secret not in err
+
+
+def test_the_cli_inside_another_process_gives_back_its_cpu_limit_and_signal_handler() -> None:
+    """RLIMIT_CPU counts a whole process life: a host process (tests, a notebook) calling the
+    CLI must not be killed later by the letter's backstop."""
+    import resource
+    import signal
+
+    limit, handler = resource.getrlimit(resource.RLIMIT_CPU), signal.getsignal(signal.SIGXCPU)
+    letter = Path(__file__).resolve().parents[1] / "samples" / "cigna_cimt" / "letter.txt"
+    result = CliRunner().invoke(cli, ["extract", str(letter), "--model", "none"])
+    assert result.exit_code == 0
+    assert resource.getrlimit(resource.RLIMIT_CPU) == limit
+    assert signal.getsignal(signal.SIGXCPU) == handler

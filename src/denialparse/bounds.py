@@ -11,7 +11,7 @@ The CLI guards each ``extract``/``appeal`` with :func:`letter_bounds` (the defau
 prints the line and exits 4). A long-lived worker (batch, the station) calls
 :func:`letter_bounds` around each letter with its own ``on_breach`` that records the failed
 letter and then ends the worker with :func:`exit_now`; the pool replaces the worker and goes on.
-``RLIMIT_CPU`` (:func:`apply_process_limits`) is the backstop when the watchdog can't run (a C
+``RLIMIT_CPU`` (:func:`process_limits`) is the backstop when the watchdog can't run (a C
 call that holds the GIL): the kernel stops the process a few seconds past the bound.
 """
 
@@ -139,20 +139,46 @@ def letter_bounds(bounds: Bounds, on_breach: Callable[[Breach], None]) -> Iterat
         watchdog.stop()
 
 
-def apply_process_limits(bounds: Bounds, letters: int = 1) -> None:
-    """Kernel backstops for a process that handles ``letters`` letters (the CLI: one).
+@contextlib.contextmanager
+def process_limits(bounds: Bounds, *, kernel_backstop: bool) -> Iterator[None]:
+    """The kernel's CPU backstop for one letter, given back afterwards.
 
-    ``RLIMIT_CPU`` stops the process ``_BACKSTOP_SECONDS`` past the bound even when the
-    watchdog can't run; SIGXCPU at the soft limit ends it with exit 4 and one line. Not for
-    long-lived workers (the limit counts the whole process life): they rely on the watchdog.
+    ``RLIMIT_CPU`` counts the whole process life, so the soft limit is set to the CPU already
+    used plus the bound (plus a margin); SIGXCPU there ends the process with exit 4 and one
+    line. With ``kernel_backstop`` (the ``denialparse`` process itself, which ends after the
+    letter) the hard limit follows, so the kernel stops the process even when the watchdog and
+    the signal handler can't run (a C call holding the GIL). Without it (the CLI called inside
+    a longer-lived process, e.g. tests) only the soft limit is set, and both the limit and the
+    signal handler are restored on the way out. Long-lived workers rely on the watchdog alone.
     """
-    soft = int(bounds.cpu_seconds * letters) + _BACKSTOP_SECONDS
+    used = cpu_used_by_self()
+    soft = int(used + bounds.cpu_seconds) + _BACKSTOP_SECONDS
+    previous_limit = None
+    previous_handler = None
     with contextlib.suppress(ValueError, OSError):
-        _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+        previous_limit = resource.getrlimit(resource.RLIMIT_CPU)
+        _, hard = previous_limit
         if hard == resource.RLIM_INFINITY or hard > soft:
-            resource.setrlimit(resource.RLIMIT_CPU, (soft, soft + _BACKSTOP_SECONDS))
+            new_hard = soft + _BACKSTOP_SECONDS if kernel_backstop else hard
+            resource.setrlimit(resource.RLIMIT_CPU, (soft, new_hard))
     with contextlib.suppress(ValueError, OSError):
-        signal.signal(signal.SIGXCPU, _on_sigxcpu)
+        previous_handler = signal.signal(signal.SIGXCPU, _on_sigxcpu)
+    try:
+        yield
+    finally:
+        if not kernel_backstop:
+            if previous_limit is not None:
+                with contextlib.suppress(ValueError, OSError):
+                    resource.setrlimit(resource.RLIMIT_CPU, previous_limit)
+            if previous_handler is not None:
+                with contextlib.suppress(ValueError, OSError):
+                    signal.signal(signal.SIGXCPU, previous_handler)
+
+
+def cpu_used_by_self() -> float:
+    """CPU seconds this process has used so far (user + system)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _on_sigxcpu(signum: int, frame: object) -> None:

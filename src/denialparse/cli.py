@@ -142,9 +142,10 @@ def _letter_bounds(letter: Path, options: Any) -> Iterator[None]:
     from denialparse import bounds
 
     limits = bounds.Bounds.from_options(options)
-    bounds.apply_process_limits(limits)
-    with bounds.letter_bounds(limits, bounds.cli_breach_handler(letter)):
-        yield
+    standalone = (click.get_current_context().find_root().obj or {}).get("standalone", False)
+    with bounds.process_limits(limits, kernel_backstop=standalone):
+        with bounds.letter_bounds(limits, bounds.cli_breach_handler(letter)):
+            yield
 
 
 def _options(
@@ -195,7 +196,7 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
     """Turn a US health-insurance denial letter into a physician-ready appeal, offline."""
     if verbose and quiet:
         raise click.UsageError("-q and -v exclude each other")
-    ctx.obj = {"verbose": verbose, "quiet": quiet}
+    ctx.obj = {**(ctx.obj or {}), "verbose": verbose, "quiet": quiet}
     _setup_logging(verbose, quiet)
 
 
@@ -508,4 +509,6 @@ def _summary(result: Any) -> str:
 
 def main() -> None:
     """Entry point of the ``denialparse`` script."""
-    cli(prog_name="denialparse")
+    # The denialparse process itself: it ends after its letter, so the kernel's CPU limit may
+    # stay lowered (bounds.process_limits); the CLI called inside another process restores it.
+    cli(prog_name="denialparse", obj={"standalone": True})

@@ -26,7 +26,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from denialparse.types import DenialType, DenialTypeResult, FieldValue, PlanType
+from denialparse.types import (
+    DENIAL_LABELS,
+    PLAN_LABELS,
+    DenialType,
+    DenialTypeResult,
+    FieldValue,
+    PlanType,
+)
 from denialparse.understanding import confidence as conf
 from denialparse.understanding import lexicon
 
@@ -36,8 +43,8 @@ if TYPE_CHECKING:
     from denialparse.understanding.page_map import PageMap
     from denialparse.understanding.sentences import Sentence
 
-DENIAL_LABELS: tuple[str, ...] = tuple(t.value for t in DenialType)
-PLAN_LABELS: tuple[str, ...] = tuple(t.value for t in PlanType if t is not PlanType.UNKNOWN)
+# The plan types a rule cue can point at: every plan type but "unknown" (no cue says that).
+STATED_PLAN_LABELS: tuple[str, ...] = tuple(t for t in PLAN_LABELS if t != PlanType.UNKNOWN.value)
 MIN_WORDS_TO_CLASSIFY = 20  # fewer words and no denial wording: no denial type (never a guess)
 CODE_SCORE = 3.0  # raw score a printed code adds to its denial type
 BOILERPLATE_WEIGHT = 0.3  # a cue in appeal-rights boilerplate counts this much ...
@@ -221,12 +228,12 @@ def plan_type(doc: Doc, pages: PageMap, calibration: dict[str, Any]) -> FieldVal
     """The plan type (a field), or None when neither the rules nor the model say enough."""
     rule_scores: RuleScores = doc._.dp_plan_rules
     strength = max(rule_scores.raw.values(), default=0.0)
-    model = model_probs(doc, {*PLAN_LABELS, "unknown"}, calibration, "textcat_plan")
+    model = model_probs(doc, set(PLAN_LABELS), calibration, "textcat_plan")
     if strength == 0 and not model:
         return None
     # Plan types are printed in words the law prescribes (ERISA, Medicare Advantage, TRICARE...):
     # a cue is strong evidence, so the rules are sharper and weigh more here than for denials.
-    rule_probs = (rule_scores.probabilities(PLAN_LABELS, sharpness=conf.PLAN_RULE_SHARPNESS)
+    rule_probs = (rule_scores.probabilities(STATED_PLAN_LABELS, sharpness=conf.PLAN_RULE_SHARPNESS)
                   if strength else {})
     if rule_probs:
         # The letter printed plan-type wording, so "unknown" is not an answer any more.

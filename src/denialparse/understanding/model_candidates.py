@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from denialparse.types import ENTITY_FIELDS
 from denialparse.understanding import confidence as conf
 from denialparse.understanding.candidate import Candidate
 from denialparse.understanding.entity_tags import TagScores, predicted_entities
@@ -22,17 +23,6 @@ from denialparse.understanding.finders.therapy import clean_therapy
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-# Entity label of the trained model -> field.
-NER_FIELDS: dict[str, str] = {
-    "PAYER": "payer",
-    "THERAPY": "therapy",
-    "PATIENT": "patient_name",
-    "PROVIDER": "provider_name",
-    "MEMBER_ID": "member_id",
-    "CLAIM_ID": "claim_id",
-    "LETTER_DATE": "letter_date",
-    "SERVICE_DATE": "service_date",
-}
 
 
 def model_candidates(doc: Doc, calibration: dict[str, Any],
@@ -47,7 +37,7 @@ def model_candidates(doc: Doc, calibration: dict[str, Any],
     precision: dict[str, float] = calibration.get("ner_precision", {})
     out: list[Candidate] = []
     for ent in predicted_entities(doc, tag_scores):
-        field = NER_FIELDS.get(ent.label_)
+        field = ENTITY_FIELDS.get(ent.label_)
         if not field:
             continue
         raw = ent.text
