@@ -79,7 +79,9 @@ FIELD_NAMES: tuple[str, ...] = (
     "provider_name",
 )
 # Additions to the contract (optional keys; present, possibly null).
-EXTRA_FIELD_NAMES: tuple[str, ...] = ("stated_deadline", "appeal_address", "administrator")
+EXTRA_FIELD_NAMES: tuple[str, ...] = (
+    "stated_deadline", "appeal_address", "administrator", "benefit_manager",
+)
 
 # The labels of the trained pipeline, derived from the contract's types: the generator writes
 # them, the trainer teaches them, the accuracy report and the tests score them. The order is the
@@ -148,7 +150,14 @@ class Fields(_Model):
         default=None, description="where the letter says to send the appeal"
     )
     administrator: FieldValue | None = Field(
-        default=None, description="a TPA or PBM named as administering the plan (e.g. UMR)"
+        default=None,
+        description="a TPA or PBM named as administering the plan (e.g. UMR); the older, narrower "
+        "name of what benefit_manager now carries",
+    )
+    benefit_manager: FieldValue | None = Field(
+        default=None,
+        description="the pharmacy, radiology or utilization-review company or TPA that made or "
+        "sent the decision for the plan (CVS Caremark, eviCore, UMR...); payer stays the plan",
     )
 
 

@@ -72,6 +72,7 @@ REASON_FALLBACK = 0.55  # the sentence that states the denial, no cue: under rev
 # ------------------------------------------------------------------ rule finders: payer, address
 APPEAL_ADDRESS = 0.80
 ADMINISTRATOR = 0.75
+NAMED_PLAN = 0.80  # "on behalf of Aetna", "your Aetna plan": the plan a benefit manager decides for
 PAYER_ALIAS_IN_LETTERHEAD = 0.90
 PAYER_ALIAS_IN_BODY = 0.70
 # Names every Medicare-related letter prints: a payer only when nothing more specific is there.

@@ -26,6 +26,7 @@ from denialparse.types import (
 )
 from denialparse.understanding import classify
 from denialparse.understanding import confidence as conf
+from denialparse.understanding import lexicon
 from denialparse.understanding.candidate import Candidate
 from denialparse.understanding.entity_tags import run_pipeline
 from denialparse.understanding.finders.dates import find_relative_deadline
@@ -82,11 +83,38 @@ def extract(letter: LetterText, nlp: Language, *,
             continue  # a document-level label, scored below
         values[field] = best_supported([c for c in candidates if c.field == field], pages)
     values["plan_type"] = classify.plan_type(doc, pages, model_calibration)
+    values["payer"], values["benefit_manager"] = _plan_and_benefit_manager(
+        values["payer"], values["administrator"], candidates, pages)
     values["stated_deadline"] = values["stated_deadline"] or _relative_deadline(text, values, pages)
     codes = [code for code, _, _ in doc._.dp_codes or []]
     fields = Fields(**values, reference_codes=codes)
     denial = classify.denial_type(doc, pages, model_calibration)
     return Extraction(fields, denial, _needs_review(fields, denial, review_threshold))
+
+
+def _plan_and_benefit_manager(
+    payer: FieldValue | None, administrator: FieldValue | None,
+    candidates: list[Candidate], pages: PageMap,
+) -> tuple[FieldValue | None, FieldValue | None]:
+    """The payer as the plan whose coverage it is, and the benefit manager that decided for it.
+
+    When the best payer is a benefit manager (a PBM, a radiology or utilization-review company)
+    and the letter also names a plan ("on behalf of Acme Health Plan", "your Aetna plan", or
+    another known brand), the plan is the payer. With no plan named, the manager stays the payer
+    too: a plan is never invented. Otherwise the benefit manager is the administrator the letter
+    names ("administered by UMR"), if any.
+    """
+    if payer is None or payer.value not in lexicon.BENEFIT_MANAGERS:
+        return payer, administrator
+    named = [c for c in candidates if c.field == "named_plan"]
+    known = [c for c in candidates
+             if c.field == "payer" and c.source == "rule" and c.value in lexicon.PAYER_ALIASES
+             and c.value not in lexicon.BENEFIT_MANAGERS and c.value != _MEDICARE]
+    plan = best_supported(named or known, pages)
+    return (plan or payer), payer
+
+
+_MEDICARE = "Medicare"  # named by every Part D letter: the program, not the sponsor's plan
 
 
 def _normalise(field: str, value: str) -> str:

@@ -9,7 +9,7 @@ One module per kind of thing found:
 ``therapy``     therapy
 ``reasons``     denial_reason
 ``addresses``   appeal_address
-``payers``      payer (known brands, unknown letterheads), administrator
+``payers``      payer (known brands, unknown letterheads), administrator, named plan
 ``codes``       reference_codes (CARC, RARC, NCPDP, DUR)
 ==============  ====================================================================
 
@@ -53,6 +53,7 @@ def find_candidates(text: str, sentences: list[Sentence],
     candidates += reasons.find_reason(text, sentences)
     candidates += addresses.find_appeal_address(text)
     candidates += payers.find_administrator(text)
+    candidates += payers.find_named_plan(text)
     candidates += payers.known_payers(text, payer_spans)
     candidates += payers.find_unknown_payer(text)
     return candidates

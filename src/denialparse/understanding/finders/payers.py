@@ -1,4 +1,5 @@
-"""Payers: known brands (the span ruler's matches), unknown letterhead names, and administrators.
+"""Payers: known brands (the span ruler's matches), unknown letterhead names, administrators, and
+the plan a benefit manager names ("on behalf of Acme Health Plan").
 
 The brands and their aliases are data (``data/payers.toml``); the span ruler that finds them is
 added by ``pipeline.py``.
@@ -74,6 +75,44 @@ def find_administrator(text: str) -> list[Candidate]:
     return out
 
 
+_PLAN_NAME = r"(?P<name>[A-Z][\w&.'\-]*(?:[ \t]+(?:of|and|&|[A-Z][\w&.'\-]*)){0,6})"
+_NAMED_PLAN = re.compile(
+    r"\b(?:on\s+behalf\s+of|for\s+members\s+of)\s+(?:the\s+|your\s+)?" + _PLAN_NAME
+    + r"|\b[Yy]our\s+" + _PLAN_NAME.replace("name", "yours")
+    + r"(?=\s+(?:health\s+)?(?:plan|coverage|benefits?|policy)\b)"
+)
+
+
+def find_named_plan(text: str) -> list[Candidate]:
+    """The plan a benefit manager decides for: "on behalf of Acme Health Plan", "your Aetna plan".
+
+    Internal candidates (field ``named_plan``): they become the payer only when the letter's payer
+    is a benefit manager (a PBM, a radiology or utilization-review company). A name that is not a
+    payer's (no payer word, no known brand) or is itself a benefit manager is not a plan.
+    """
+    out = []
+    for m in _NAMED_PLAN.finditer(text):
+        group = "name" if m["name"] else "yours"
+        name = m[group].rstrip(" .,")
+        value = _brand_in(name)
+        if value is None and not _PAYER_WORD.search(name):
+            continue
+        value = value or name
+        if value in lexicon.BENEFIT_MANAGERS:
+            continue
+        start = m.start(group)
+        out.append(Candidate("named_plan", value, name, start, start + len(name), conf.NAMED_PLAN))
+    return out
+
+
+def _brand_in(name: str) -> str | None:
+    """The canonical payer whose longest alias the name contains ("Aetna Medicare" -> Aetna)."""
+    for alias, canonical in _ALIASES_LONGEST_FIRST:
+        if re.search(r"(?<!\w)" + re.escape(alias) + r"(?!\w)", name, re.IGNORECASE):
+            return canonical
+    return None
+
+
 def known_payers(text: str, spans: Iterable[Span]) -> list[Candidate]:
     """Payer brands the span ruler found (``spans``), weighted towards the letterhead.
 
@@ -107,6 +146,11 @@ _ALIAS_TO_CANONICAL = {
     for canonical, aliases in lexicon.PAYER_ALIASES.items()
     for alias in aliases
 }
+_ALIASES_LONGEST_FIRST = sorted(
+    ((alias, canonical) for canonical, aliases in lexicon.PAYER_ALIASES.items() for alias in aliases
+     if alias.upper() not in lexicon.WEAK_ALIASES),
+    key=lambda pair: -len(pair[0]),
+)
 _CORPORATE_SUFFIX = re.compile(r",?\s+(?:inc|llc|l\.l\.c|corp|corporation|co|company|ltd)\.?$",
                                re.IGNORECASE)
 
