@@ -255,3 +255,57 @@ def test_a_few_words_with_no_denial_wording_get_no_denial_type() -> None:
     result = extract(letter, load_pipeline(None))
     assert result.denial_type is None
     assert "denial_type" in result.needs_review
+
+
+# ------------------------------------------------------------------ payer and benefit manager
+PBM_LETTER = """Express Scripts
+PO Box 66583
+St. Louis, MO 63166
+
+March 3, 2026
+
+Member ID: W123456789
+
+Dear Jane Doe,
+
+Express Scripts{on_behalf} has reviewed the request for Humira. The request was denied because
+the drug is not on the formulary.
+
+To appeal, write to Express Scripts Appeals, PO Box 66588, St. Louis, MO 63166.
+"""
+
+
+def test_a_benefit_manager_on_behalf_of_a_plan_gives_the_plan_as_payer(rules_nlp) -> None:
+    text = PBM_LETTER.format(on_behalf=", on behalf of Acme Health Plan,")
+    got = extract(_letter(text), rules_nlp).fields
+    assert got.payer is not None and got.payer.value == "Acme Health Plan"
+    assert got.benefit_manager is not None and got.benefit_manager.value == "Express Scripts"
+
+
+def test_your_known_plan_names_the_plan_a_radiology_manager_decides_for(rules_nlp) -> None:
+    text = ("eviCore healthcare\n730 Cool Springs Blvd\n\nApril 2, 2026\n\nMember ID: A12345678\n\n"
+            "We reviewed the MRI of the lumbar spine requested under your Aetna Choice POS II plan "
+            "and it is not medically necessary.\n")
+    got = extract(_letter(text), rules_nlp).fields
+    assert got.payer is not None and got.payer.value == "Aetna"
+    assert got.benefit_manager is not None and got.benefit_manager.value == "eviCore healthcare"
+
+
+def test_a_benefit_manager_alone_stays_the_payer_and_no_plan_is_invented(rules_nlp) -> None:
+    got = extract(_letter(PBM_LETTER.format(on_behalf="")), rules_nlp).fields
+    assert got.payer is not None and got.payer.value == "Express Scripts"
+    assert got.benefit_manager is not None and got.benefit_manager.value == "Express Scripts"
+
+
+def test_a_plan_letter_names_no_benefit_manager(rules_nlp) -> None:
+    got = extract(_letter(CIGNA_ERISA), rules_nlp).fields
+    assert got.payer is not None and got.payer.value == "Cigna"
+    assert got.benefit_manager is None
+    assert "benefit_manager" in got.model_dump()  # the key is always there, null
+
+
+def test_the_administrator_is_the_benefit_manager(rules_nlp) -> None:
+    text = CIGNA_ERISA.replace("Your plan is governed", "Your plan is administered by UMR. It is governed")
+    got = extract(_letter(text), rules_nlp).fields
+    assert got.administrator is not None and got.administrator.value == "UMR"
+    assert got.benefit_manager == got.administrator

@@ -999,3 +999,22 @@ def test_libreoffice_converts_representative_appeals(
             ).stdout
             assert "Jordan Rivera" in text
             assert therapy is not None and therapy.value.split()[0] in text
+
+
+def test_the_appeal_goes_to_the_plan_in_care_of_its_benefit_manager(tmp_path: Path) -> None:
+    result = make_result(
+        payer=fv("Acme Health Plan"),
+        benefit_manager=fv("Express Scripts"),
+        appeal_address=fv("PO Box 66588\nSt. Louis, MO 63166"),
+    )
+    _, doc = render_to(tmp_path, result)
+    lines = [p.text for p in doc.paragraphs]
+    at = lines.index("Acme Health Plan")
+    assert lines[at + 1] == "c/o Express Scripts, Appeals Department"
+    assert "PO Box 66588" in lines[at + 2]
+
+
+def test_a_benefit_manager_that_is_the_payer_is_not_printed_twice(tmp_path: Path) -> None:
+    result = make_result(payer=fv("Express Scripts"), benefit_manager=fv("Express Scripts"))
+    _, doc = render_to(tmp_path, result)
+    assert "c/o" not in doc_text(doc)

@@ -19,7 +19,15 @@ from denialparse.appeal.plan_text import load_plan_texts
 from denialparse.appeal.profile import PracticeProfile
 from denialparse.deadlines.compute import parse_iso_date
 from denialparse.options import Options
-from denialparse.types import Deadline, DenialType, FieldValue, LetterResult, PlanType, TextSource
+from denialparse.types import (
+    Deadline,
+    DenialType,
+    Fields,
+    FieldValue,
+    LetterResult,
+    PlanType,
+    TextSource,
+)
 
 
 def default_review_threshold() -> float:
@@ -46,6 +54,7 @@ _FIELD_LABELS = {
     "patient_name": "the patient's name",
     "appeal_address": "the appeals address",
     "administrator": "the plan administrator",
+    "benefit_manager": "the benefit manager that decided for the plan",
 }
 
 TYPE_NAMES = {
@@ -323,6 +332,14 @@ def _profile_context(profile: PracticeProfile | None) -> tuple[dict[str, Any], d
     return practice, physician
 
 
+def _benefit_manager(b: _Builder, f: Fields) -> str:
+    """The benefit manager to send the appeal in care of, or "" (none, or it is the payer)."""
+    manager, payer = f.benefit_manager, f.payer
+    if manager is None or (payer is not None and payer.value == manager.value):
+        return ""
+    return b.value("benefit_manager", "", use_raw=True)
+
+
 def build_context(
     result: LetterResult,
     *,
@@ -363,9 +380,16 @@ def build_context(
             "appeal_address", "[Appeals mailing address or fax number: see the denial letter]"
         ),
         "administrator": b.value("administrator", "") if f.administrator else "",
+        "benefit_manager": _benefit_manager(b, f),
     }
     if f.appeal_address is not None and "appeal" in f.appeal_address.value.lower():
         payer["unit"] = ""  # the address names the unit itself
+    if payer["benefit_manager"]:
+        # The plan is the addressee; the manager that decided for it receives the appeal.
+        payer["unit"] = ", ".join(filter(None, (f"c/o {payer['benefit_manager']}", payer["unit"])))
+        if f.administrator is not None and f.benefit_manager is not None \
+                and f.administrator.value == f.benefit_manager.value:
+            payer["administrator"] = ""  # one fact, printed once: in the c/o line
     plan_rights = prompted(plan_text.rights_on(b.letter_date()))
     if f.plan_type is not None and b.is_doubtful("plan_type", f.plan_type.confidence):
         # The plan type is printed nowhere as such: the paragraph that rests on it is.

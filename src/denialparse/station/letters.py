@@ -57,6 +57,7 @@ LABELS: dict[str, str] = {
     "stated_deadline": "Appeal deadline stated in the letter",
     "appeal_address": "Where to send the appeal",
     "administrator": "Plan administrator (TPA / PBM)",
+    "benefit_manager": "Benefit manager that decided (PBM, radiology or review company, TPA)",
     REFERENCE_CODES: "Reason codes (comma-separated)",
 }
 CHOICES: dict[str, tuple[str, ...]] = {

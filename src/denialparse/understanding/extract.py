@@ -99,22 +99,17 @@ def _plan_and_benefit_manager(
     """The payer as the plan whose coverage it is, and the benefit manager that decided for it.
 
     When the best payer is a benefit manager (a PBM, a radiology or utilization-review company)
-    and the letter also names a plan ("on behalf of Acme Health Plan", "your Aetna plan", or
-    another known brand), the plan is the payer. With no plan named, the manager stays the payer
+    and the letter names the plan it decides for ("on behalf of Acme Health Plan", "your Aetna
+    plan"), the plan is the payer. With no plan named, the manager stays the payer
     too: a plan is never invented. Otherwise the benefit manager is the administrator the letter
     names ("administered by UMR"), if any.
     """
     if payer is None or payer.value not in lexicon.BENEFIT_MANAGERS:
         return payer, administrator
-    named = [c for c in candidates if c.field == "named_plan"]
-    known = [c for c in candidates
-             if c.field == "payer" and c.source == "rule" and c.value in lexicon.PAYER_ALIASES
-             and c.value not in lexicon.BENEFIT_MANAGERS and c.value != _MEDICARE]
-    plan = best_supported(named or known, pages)
+    # Only a plan the letter names as the one decided for: another brand in the text is often the
+    # manager's own parent or sibling ("by Evernorth" is Cigna's, "optum Rx" reads as Optum).
+    plan = best_supported([c for c in candidates if c.field == "named_plan"], pages)
     return (plan or payer), payer
-
-
-_MEDICARE = "Medicare"  # named by every Part D letter: the program, not the sponsor's plan
 
 
 def _normalise(field: str, value: str) -> str:
