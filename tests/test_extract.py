@@ -309,3 +309,21 @@ def test_the_administrator_is_the_benefit_manager(rules_nlp) -> None:
     got = extract(_letter(text), rules_nlp).fields
     assert got.administrator is not None and got.administrator.value == "UMR"
     assert got.benefit_manager == got.administrator
+
+
+@pytest.mark.parametrize(
+    ("sentence", "plan"),
+    [
+        ("We decided on behalf of Acme Health Plan, your insurer.", "Acme Health Plan"),
+        ("This review was done for members of Blue Cross Blue Shield of Michigan.",
+         "Blue Cross Blue Shield of Michigan"),
+        ("Your Aetna Medicare Advantage plan does not cover it.", "Aetna"),
+        ("Your doctor asked on behalf of John Smith.", None),  # a person, not a plan
+        ("The request was made on behalf of your health plan.", None),  # names no plan
+        ("We act on behalf of Express Scripts.", None),  # a benefit manager is not the plan
+    ],
+)
+def test_the_named_plan(sentence: str, plan: str | None) -> None:
+    from denialparse.understanding.finders.payers import find_named_plan
+
+    assert [c.value for c in find_named_plan(sentence)] == ([plan] if plan else [])

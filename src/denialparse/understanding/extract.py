@@ -24,9 +24,8 @@ from denialparse.types import (
     FieldValue,
     LetterText,
 )
-from denialparse.understanding import classify
+from denialparse.understanding import classify, lexicon
 from denialparse.understanding import confidence as conf
-from denialparse.understanding import lexicon
 from denialparse.understanding.candidate import Candidate
 from denialparse.understanding.entity_tags import run_pipeline
 from denialparse.understanding.finders.dates import find_relative_deadline

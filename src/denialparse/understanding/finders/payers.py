@@ -106,11 +106,14 @@ def find_named_plan(text: str) -> list[Candidate]:
 
 
 def _brand_in(name: str) -> str | None:
-    """The canonical payer whose longest alias the name contains ("Aetna Medicare" -> Aetna)."""
-    for alias, canonical in _ALIASES_LONGEST_FIRST:
-        if re.search(r"(?<!\w)" + re.escape(alias) + r"(?!\w)", name, re.IGNORECASE):
-            return canonical
-    return None
+    """The canonical payer whose alias comes first in the name, the longest at that place
+    ("Aetna Medicare Advantage" -> Aetna, "Blue Cross Blue Shield of Michigan" -> itself)."""
+    found = []
+    for alias, canonical in _STRONG_ALIASES:
+        m = re.search(r"(?<!\w)" + re.escape(alias) + r"(?!\w)", name, re.IGNORECASE)
+        if m:
+            found.append((m.start(), -len(alias), canonical))
+    return min(found)[2] if found else None
 
 
 def known_payers(text: str, spans: Iterable[Span]) -> list[Candidate]:
@@ -146,11 +149,10 @@ _ALIAS_TO_CANONICAL = {
     for canonical, aliases in lexicon.PAYER_ALIASES.items()
     for alias in aliases
 }
-_ALIASES_LONGEST_FIRST = sorted(
-    ((alias, canonical) for canonical, aliases in lexicon.PAYER_ALIASES.items() for alias in aliases
-     if alias.upper() not in lexicon.WEAK_ALIASES),
-    key=lambda pair: -len(pair[0]),
-)
+_STRONG_ALIASES = [
+    (alias, canonical) for canonical, aliases in lexicon.PAYER_ALIASES.items() for alias in aliases
+    if alias.upper() not in lexicon.WEAK_ALIASES
+]
 _CORPORATE_SUFFIX = re.compile(r",?\s+(?:inc|llc|l\.l\.c|corp|corporation|co|company|ltd)\.?$",
                                re.IGNORECASE)
 
