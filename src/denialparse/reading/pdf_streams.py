@@ -6,9 +6,13 @@ file size says nothing about its decoded size, so ingest measures it here first:
 that is not an image (content, fonts, forms, object streams) is inflated in chunks, counting
 bytes, and the count stops as soon as the total passes the budget. Nothing decoded is kept.
 
-Image streams are skipped: pdfium decodes an image only to the size its /Width and /Height
-promise, and the page renders are bounded by the pixel limits (``pdf.render_dpi``). A chain
-with a filter we don't implement (LZW, RunLength, Crypt) is measured up to that filter.
+Image streams can't share that budget (a scanned letter of 50 Flate-compressed pages is
+rightly 400 MB of pixels), so each is held to its own: what its /Width, /Height, colour space
+and bit depth promise (every image codec's output is at most that), plus 1 MiB. A Flate layer
+wrapped around a JPEG that inflates to 200 MB is no picture of 1700 x 2200 gray pixels (the
+fuzzer's find: 1,034 MB). An image whose size isn't given as plain numbers counts against the
+shared budget. A chain with a filter we don't implement (LZW, RunLength, Crypt) is measured up
+to that filter.
 """
 
 from __future__ import annotations
@@ -27,6 +31,12 @@ _FILTER = re.compile(rb"/Filter\s*(\[[^\]]*\]|/[^\s/\[\]<>()%]+)")
 _NAME = re.compile(rb"/([^\s/\[\]<>()%]+)")
 _DIRECT_LENGTH = re.compile(rb"/Length\s+(\d+)(?!\s+\d+\s+R)")
 _IMAGE = re.compile(rb"/Subtype\s*/Image\b")
+_WIDTH = re.compile(rb"/W(?:idth)?\s+(\d+)(?!\s+\d+\s+R)")
+_HEIGHT = re.compile(rb"/H(?:eight)?\s+(\d+)(?!\s+\d+\s+R)")
+_BITS = re.compile(rb"/B(?:itsPerComponent|PC)\s+(\d+)")
+# Bytes per pixel at 8 bits a component: the most any colour space takes is CMYK + alpha-ish.
+_MAX_COMPONENTS = 4
+_IMAGE_SLACK = 1024 * 1024
 _NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 _CHUNK = 1 << 20
 _ABBREVIATIONS = {b"Fl": b"FlateDecode", b"AHx": b"ASCIIHexDecode", b"A85": b"ASCII85Decode"}
@@ -51,10 +61,23 @@ def check_decoded_size(data: bytes, budget: int) -> int:
     """
     total = 0
     for dictionary, body in _streams(data):
-        if _IMAGE.search(dictionary):
-            continue
-        total += _decoded_size(body, _filters(dictionary), budget - total)
+        own = _image_budget(dictionary) if _IMAGE.search(dictionary) else None
+        if own is not None:
+            _decoded_size(body, _filters(dictionary), own)
+        else:
+            total += _decoded_size(body, _filters(dictionary), budget - total)
     return total
+
+
+def _image_budget(dictionary: bytes) -> int | None:
+    """The most an image stream may decode to: its promised pixels, or None when not stated."""
+    width, height = _WIDTH.search(dictionary), _HEIGHT.search(dictionary)
+    if not width or not height:
+        return None
+    bits = _BITS.search(dictionary)
+    depth = max(8, int(bits.group(1))) if bits else 8
+    pixels = int(width.group(1)) * int(height.group(1))
+    return pixels * _MAX_COMPONENTS * depth // 8 + _IMAGE_SLACK
 
 
 def _streams(data: bytes) -> Iterator[tuple[bytes, bytes]]:
