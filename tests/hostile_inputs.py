@@ -265,6 +265,34 @@ def make_draw_bomb(folder: Path, draws: int = 500_000) -> Path:
     return path
 
 
+# ------------------------------------------------------------------------------------------
+# the fuzzer's image-stream bomb: a picture's Flate layer that inflates to 200 MB
+
+
+def make_image_stream_bomb(folder: Path, inflated: int = 200 << 20) -> Path:
+    """A 1700 x 2200 gray scan (3.7 MB of pixels at most) whose [Flate, DCT] data inflates to
+    ``inflated`` bytes before the JPEG decoder sees any of it."""
+    image = stream(
+        _deflate_zeros(inflated),
+        b"/Type /XObject /Subtype /Image /Width 1700 /Height 2200 /ColorSpace /DeviceGray "
+        b"/BitsPerComponent 8 /Filter [/FlateDecode /DCTDecode]",
+    )
+    draw = b"q 612 0 0 792 0 0 cm /Im1 Do Q"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        (
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+            b"/Resources << /XObject << /Im1 5 0 R >> >> /Contents 4 0 R >>"
+        ),
+        stream(draw),
+        image,
+    ]
+    path = folder / "image_stream_bomb.pdf"
+    path.write_bytes(pdf_bytes(objects))
+    return path
+
+
 ALL = {
     "A_one_line": make_long_text_one_line,
     "A_long_lines": make_long_text_lines,
@@ -280,6 +308,7 @@ ALL = {
     "F_flate_bomb": make_flate_bomb,
     "I_huge_page": make_huge_page,
     "CPU_draw_bomb": make_draw_bomb,
+    "F_image_stream_bomb": make_image_stream_bomb,
 }
 
 

@@ -219,7 +219,12 @@ def test_f_pdf_that_inflates_to_4_gib_is_refused_before_pdfium_inflates_it(tmp_p
     assert time.monotonic() - start < 20
 
 
-def test_f_stream_budget_counts_every_layer_and_skips_images() -> None:
+def test_f_image_whose_flate_layer_inflates_past_its_pixels_is_refused(tmp_path: Path) -> None:
+    """The fuzzer's find: 1,034 MB for a scan whose picture was wrapped in Flate."""
+    refused(hostile.make_image_stream_bomb(tmp_path), "inflates")
+
+
+def test_f_stream_budget_counts_every_layer_and_holds_images_to_their_size() -> None:
     import zlib
 
     from denialparse.reading import pdf_streams
@@ -230,14 +235,25 @@ def test_f_stream_budget_counts_every_layer_and_skips_images() -> None:
         [
             hostile.stream(twice, b"/Filter [/FlateDecode /Fl]"),
             hostile.stream(
-                zlib.compress(bytes(5_000_000)), b"/Subtype /Image /Filter /Fl#61teDecode"
+                zlib.compress(bytes(5_000_000)),
+                b"/Subtype /Image /Width 2000 /Height 1000 /Filter /Fl#61teDecode",
             ),
             hostile.stream(b"48656c6c6f>", b"/Filter /AHx"),
         ]
     )
+    # The picture is held to its own size (2000 x 1000 x 4 bytes), not the shared budget.
     assert pdf_streams.check_decoded_size(data, 10**9) == len(content) + 5
     with pytest.raises(pdf_streams.StreamBudgetExceeded):
         pdf_streams.check_decoded_size(data, len(content) - 1)
+    small_picture = hostile.pdf_bytes(
+        [
+            hostile.stream(
+                zlib.compress(bytes(5_000_000)), b"/Subtype /Image /W 10 /H 10 /Filter /Fl"
+            )
+        ]
+    )
+    with pytest.raises(pdf_streams.StreamBudgetExceeded):  # 5 MB for 100 pixels
+        pdf_streams.check_decoded_size(small_picture, 10**9)
 
 
 def test_f_every_sample_pdf_is_far_under_the_stream_budget() -> None:

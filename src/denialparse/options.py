@@ -49,7 +49,9 @@ class Options(BaseModel):
         default=400_000, description="refuse letters with more text (a letter is never a novel)"
     )
     max_memory_bytes: int = Field(
-        default=1024 * 1024 * 1024, description="memory one letter may use (RSS, with children)"
+        default=1000 * 1024 * 1024,
+        description="memory one letter may use (RSS, with children); 24 MiB under the promised "
+        "1 GiB for what a decoder allocates between two looks (0.05 s)",
     )
     max_cpu_seconds: float = Field(
         default=55.0,

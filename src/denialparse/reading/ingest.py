@@ -349,9 +349,9 @@ def _check_pdf(path: Path, data: bytes, options: Options) -> int:
         check_decoded_size(data, options.max_pdf_stream_bytes)
     except StreamBudgetExceeded:
         raise LimitExceededError(
-            f"{path}: the PDF's content inflates to more than "
-            f"{options.max_pdf_stream_bytes // (1024 * 1024)} MiB (a compression bomb, not a "
-            "letter): re-export or rescan the letter",
+            f"{path}: the PDF inflates to more than a letter can hold (over "
+            f"{options.max_pdf_stream_bytes // (1024 * 1024)} MiB of content, or a picture "
+            "bigger than its size says): a compression bomb; re-export or rescan the letter",
             code="pdf_bomb",
         ) from None
     try:
