@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from importlib import resources
 from typing import Any
 
 from denialparse.deadlines.rules import Rule, load_rules, rules_in_force
 from denialparse.exceptions import MissingDependencyError
+from denialparse.package_data import read_toml
 from denialparse.types import PlanType
 
 PLAN_TEXT_RESOURCE = ("data", "plan_text.toml")
@@ -139,9 +138,5 @@ def load_plan_texts() -> dict[PlanType, PlanText]:
     Raises:
         MissingDependencyError: the file is missing or malformed.
     """
-    resource = resources.files("denialparse.appeal").joinpath(*PLAN_TEXT_RESOURCE)
-    try:
-        doc = tomllib.loads(resource.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as e:
-        raise _broken(type(e).__name__) from e
+    doc = read_toml("denialparse.appeal", *PLAN_TEXT_RESOURCE, broken=_broken)
     return parse_plan_texts(doc)

@@ -10,14 +10,13 @@ from __future__ import annotations
 import functools
 import itertools
 import logging
-import tomllib
 from dataclasses import dataclass
 from datetime import date
-from importlib import resources
 from typing import Any
 
 from denialparse.deadlines.calendar import OVERFLOWS, WEEKDAYS, Holiday
 from denialparse.exceptions import MissingDependencyError
+from denialparse.package_data import read_toml
 from denialparse.types import DenialType, PlanType
 
 log = logging.getLogger(__name__)
@@ -247,11 +246,7 @@ def load_rules() -> RuleBook:
     Raises:
         MissingDependencyError: the file is missing or malformed.
     """
-    resource = resources.files("denialparse.deadlines").joinpath(*RULES_RESOURCE)
-    try:
-        doc = tomllib.loads(resource.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as e:
-        raise _broken(type(e).__name__) from e
+    doc = read_toml("denialparse.deadlines", *RULES_RESOURCE, broken=_broken)
     book = parse_rules(doc)
     log.debug("loaded %d deadline rules and %d holidays", len(book.rules), len(book.holidays))
     return book

@@ -12,15 +12,22 @@ from a checkout):
 
 from __future__ import annotations
 
-import tomllib
-from importlib import resources
 from typing import Any
+
+from denialparse.exceptions import MissingDependencyError
+from denialparse.package_data import read_toml
 
 Cues = dict[str, tuple[tuple[str, float], ...]]
 
 
 def _read(name: str) -> dict[str, Any]:
-    return tomllib.loads(resources.files(__package__).joinpath("data", name).read_text("utf-8"))
+    def broken(what: str) -> MissingDependencyError:
+        return MissingDependencyError(
+            f"the word list understanding/data/{name} is broken ({what}); reinstall denialparse",
+            code="bad_lexicon",
+        )
+
+    return read_toml("denialparse.understanding", "data", name, broken=broken)
 
 
 def _cues(table: dict[str, list[dict[str, Any]]]) -> Cues:
