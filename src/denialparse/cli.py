@@ -187,6 +187,16 @@ _review_threshold_opt = click.option(
 )
 
 
+
+def _reading_opts(command: F) -> F:
+    """The options of every command that reads letters: --ocr, --lang, --model, --review-threshold."""
+    for option in (_review_threshold_opt, _model_opt, _lang_opt, _ocr_opt):
+        command = option(command)
+    return command
+
+
+_json_opt = click.option("--json", "as_json", is_flag=True, help="Print the LetterResult JSON.")
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="denialparse")
 @click.option("-v", "--verbose", count=True, help="More log lines on stderr (-vv: debug).")
@@ -202,11 +212,8 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
 
 @cli.command()
 @_letter_arg
-@click.option("--json", "as_json", is_flag=True, help="Print the LetterResult JSON.")
-@_ocr_opt
-@_lang_opt
-@_model_opt
-@_review_threshold_opt
+@_json_opt
+@_reading_opts
 @handle_errors
 def extract(
     letter: Path, as_json: bool, ocr: str, lang: str, model: str | None,
@@ -245,11 +252,8 @@ def extract(
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="A practice's own template folder; its files override ours.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the LetterResult JSON.")
-@_ocr_opt
-@_lang_opt
-@_model_opt
-@_review_threshold_opt
+@_json_opt
+@_reading_opts
 @handle_errors
 def appeal(
     letter: Path,
@@ -295,10 +299,7 @@ def appeal(
 @click.option("--profile", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--template", default=None, help="One template for every appeal [denial type's].")
 @click.option("--template-dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@_ocr_opt
-@_lang_opt
-@_model_opt
-@_review_threshold_opt
+@_reading_opts
 @handle_errors
 def batch(
     in_dir: Path,
