@@ -11,7 +11,7 @@ cd "$(dirname "$0")"
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
-packages="tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd poppler-utils python3-venv"
+packages="tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd poppler-utils python3-venv openssl"
 if [ "${WITH_LIBREOFFICE:-0}" = "1" ]; then
   packages="$packages libreoffice-writer-nogui fonts-crosextra-carlito fonts-crosextra-caladea fonts-dejavu-core"
 fi
