@@ -99,7 +99,7 @@ def failed_result(
 ) -> LetterResult:
     """A ``failed`` result for a letter that could not be read (batch records these).
 
-    The one builder of a failed result: the CLI, the batch and the station all use it.
+    The one builder of a failed ``LetterResult``; batch writes it for each letter that fails.
 
     Args:
         path: the letter's path as it should appear in ``source.path``.

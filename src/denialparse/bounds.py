@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from denialparse.exceptions import ExitCode
+from denialparse.options import Options
 
 # How often the watchdog looks (seconds): about 0.1 ms of CPU a look.
 _INTERVAL = 0.05
@@ -46,16 +47,14 @@ class Bounds:
         cpu_seconds: CPU time of the process and its children since the letter started.
     """
 
-    memory_bytes: int = 1000 * 1024 * 1024  # the promise is 1 GiB: room for 0.05 s of growth
-    cpu_seconds: float = 55.0  # the promise is 60 s: 5 s to notice (every 0.1 s) and stop
+    # The defaults are Options' (the one place a limit is set, with why it is that number).
+    memory_bytes: int = Options.model_fields["max_memory_bytes"].default
+    cpu_seconds: float = Options.model_fields["max_cpu_seconds"].default
 
     @classmethod
-    def from_options(cls, options: object) -> Bounds:
+    def from_options(cls, options: Options) -> Bounds:
         """The bounds in ``Options`` (``max_memory_bytes``, ``max_cpu_seconds``)."""
-        return cls(
-            memory_bytes=int(getattr(options, "max_memory_bytes", cls.memory_bytes)),
-            cpu_seconds=float(getattr(options, "max_cpu_seconds", cls.cpu_seconds)),
-        )
+        return cls(memory_bytes=options.max_memory_bytes, cpu_seconds=options.max_cpu_seconds)
 
 
 @dataclass(frozen=True)
