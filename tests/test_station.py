@@ -808,3 +808,10 @@ def test_a_letter_over_its_cpu_bound_ends_its_worker_with_the_reason_noted(tmp_p
     line = work.stopped_by_bound(str(letter))
     assert line is not None and "s of CPU" in line and str(tmp_path) not in line
     assert work.stopped_by_bound(str(letter)) is None  # read once, then gone
+
+
+def test_picked_fields_show_words_and_keep_the_contract_values(desk):
+    letter_id = _read_letter(desk)
+    page = desk.get(f"/letters/{letter_id}/").content.decode()
+    assert '<option value="erisa" selected>employer plan (ERISA)</option>' in page
+    assert '<option value="duplicate_therapy" selected>duplicate therapy</option>' in page

@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from denialparse.deadlines.rules import PLAN_NAMES
 from denialparse.evaluate import FIELDS as EVALUATED_FIELDS
 from denialparse.station import runtime
 from denialparse.station.datafolder import LETTERS_DIR, PROFILE_FILE
@@ -60,9 +61,12 @@ LABELS: dict[str, str] = {
     "benefit_manager": "Benefit manager that decided (PBM, radiology or review company, TPA)",
     REFERENCE_CODES: "Reason codes (comma-separated)",
 }
-CHOICES: dict[str, tuple[str, ...]] = {
-    DENIAL_TYPE: tuple(t.value for t in DenialType),
-    "plan_type": tuple(t.value for t in PlanType),
+# (value, what the front desk reads) of each picked field; the values are the contract's enums.
+CHOICES: dict[str, tuple[tuple[str, str], ...]] = {
+    DENIAL_TYPE: tuple((t.value, t.value.replace("_", " ")) for t in DenialType),
+    "plan_type": tuple(
+        (t.value, PLAN_NAMES.get(t, "not known from the letter")) for t in PlanType
+    ),
 }
 # File suffix of each media type in an exported corpus (what ``evaluate`` looks for).
 SUFFIXES: dict[str, str] = {
@@ -179,7 +183,7 @@ def normal_text(name: str, value: str) -> str:
 
 
 def _check_value(name: str, value: str) -> None:
-    if name in CHOICES and value and value not in CHOICES[name]:
+    if name in CHOICES and value and value not in dict(CHOICES[name]):
         raise CorrectionError(f"{LABELS[name]}: pick one of the listed values")
     if name in DATE_FIELDS and value:
         try:
