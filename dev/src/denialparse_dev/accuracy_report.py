@@ -5,9 +5,10 @@
     .venv/bin/python -m denialparse_dev.accuracy_report --model models/training/pipeline \
         --out models/training/ACCURACY.md                          # a candidate (project: evaluate)
 
-Two hand-written test sets, both never trained on, are scored: set A (``models/testset``, 35
-letters, looked at while the rules were tuned, so not blind) and set B (``models/testset2``, 30
-letters written after the rules were tuned and never tuned on: blind). Each is scored in four
+Three hand-labelled test sets, none ever trained on, are scored: set A (``models/testset``, 35
+letters, looked at while the rules were tuned, so not blind), set B (``models/testset2``, 30
+letters written after the rules were tuned and never tuned on: blind) and set C
+(``models/testset3``, letters written by other people; a development set). Each is scored in four
 forms: the ``.txt`` sources, and the rendered text PDFs, scans and faxes under ``forms/``
 (each set's ``render.py`` makes them). For the blind set the report gives per-field counts only,
 never which letter failed on what, so that reading the report does not tune on it. Each form
@@ -16,8 +17,9 @@ is scored twice with ``denialparse.evaluate.evaluate_corpus``: rules only
 ``models/denialparse-pipeline``). OCR is the slow part, so each letter's text is read once and
 reused for both runs (``denialparse.reading.text.read_text`` is memoised per file hash for the
 duration of this script, and kept in ``--text-cache`` between runs). Also written:
-``accuracy.json`` next to ``--out``, keyed by set, with every verdict for set A and only the
-per-field aggregates for the blind set B.
+``accuracy.json`` next to ``--out``, keyed by set, with every verdict for sets A and C and only
+the per-field aggregates for the blind set B. The side-by-side table marks issue 11's targets met
+or missed, and the calibration table says how often a value reported at >= 0.90 is right.
 """
 
 from __future__ import annotations
@@ -44,6 +46,9 @@ SETS = {
     "A": (MODELS / "testset",
           "test set A: 35 letters, looked at while tuning rules — not blind", False),
     "B": (MODELS / "testset2", "test set B: 30 letters, blind", True),
+    "C": (MODELS / "testset3",
+          "test set C: letters written by other people, hand-labelled — a development set "
+          "(looked at while tuning rules, fitted on by the calibration), not blind", False),
 }
 
 
@@ -53,14 +58,19 @@ def forms_of(root: Path) -> tuple[tuple[str, Path], ...]:
 
 
 FORMS = forms_of(SETS["A"][0])  # set A, as before
-TARGETS = {"denial_type": 0.95, "payer": 0.97, "letter_date": 0.95, "member_id": 0.95,
-           "claim_id": 0.95, "therapy": 0.90, "plan_type": 0.90}
+# Issue 11's targets, on set B and on letters nobody here has seen.
+TARGETS = {"denial_type": 0.93, "payer": 0.93, "plan_type": 0.93, "therapy": 0.85,
+           "denial_reason": 0.80, "member_id": 0.93, "claim_id": 0.95, "letter_date": 0.95}
+FAX_MEMBER_ID_TARGET = 0.90
+FAX_GAP_POINTS = 4.0  # every field on faxes within this many points of the same letters as text
+SURE = 0.90  # a field reported at least this sure ...
+SURE_RIGHT_TARGET = 0.95  # ... is right at least this often (on set B)
 SPEED_TARGET = 100  # letters/s of the trained components, one core
 
 log = logging.getLogger("accuracy_report")
 
 
-def _memoise_read_text(cache_dir: Path | None) -> None:
+def memoise_read_text(cache_dir: Path | None) -> None:
     """Read each file's text once: both runs (rules, trained) see the very same text.
 
     With ``cache_dir`` the texts also persist between runs of this script (keyed by the file's
@@ -101,7 +111,7 @@ def run(forms: list[str], model_dir: Path, modes: list[str],
     from denialparse.evaluate import evaluate_corpus
     from denialparse.options import Options
 
-    _memoise_read_text(cache_dir)
+    memoise_read_text(cache_dir)
     results: dict[str, Any] = {}
     for form, corpus in forms_of(root):
         if form not in forms:
@@ -148,54 +158,133 @@ def render_markdown(by_set: dict[str, dict[str, Any]], model_dir: Path) -> str:
         "# Accuracy on the hand-written test sets",
         "",
         "Regenerate: `cd models && spacy project run report` (or `.venv/bin/python -m "
-        "denialparse_dev.accuracy_report`). Two sets of letters written by hand, neither ever "
-        "trained on: set A (`models/testset/`) was looked at while the rules were tuned, so its "
-        "figures are not blind; set B (`models/testset2/`) was written after the rules were tuned"
-        " and never tuned on, so its figures are blind (and for it this report gives per-field "
-        "counts only, not which letter failed). Forms: `text` = the `.txt` sources, `pdf` = "
-        "born-digital PDF (text layer), `scan` = image-only scan (200–300 dpi, skew, noise, some "
-        "upside down), `fax` = G4 fax TIFF. Scoring is the contract's (`denialparse evaluate`). "
-        "Each cell: accuracy in % (right/scored). **R** = rules only (`--model none`), **M** = "
-        "rules + trained pipeline (what `denialparse extract` runs).",
+        "denialparse_dev.accuracy_report`). Three sets of hand-labelled letters, none ever "
+        "trained on: set A (`models/testset/`, written by the team) was looked at while the rules "
+        "were tuned, so its figures are not blind; set B (`models/testset2/`, written by the team "
+        "after the rules were tuned) is blind: never tuned on, and this report gives per-field "
+        "counts only, not which letter failed; set C (`models/testset3/`) holds letters written "
+        "by other people (public sample letters, appeal-tool fixtures, state notices), "
+        "hand-labelled and used as a development set. Forms: `text` = the `.txt` sources, `pdf` "
+        "= born-digital PDF (text layer), `scan` = image-only scan (200–300 dpi, skew, noise, "
+        "some upside down), `fax` = G4 fax TIFF. Scoring is the contract's (`denialparse "
+        "evaluate`). Each cell: accuracy in % (right/scored). **R** = rules only (`--model "
+        "none`), **M** = rules + trained pipeline (what `denialparse extract` runs).",
         "",
     ]
+    lines += _render_side_by_side(by_set)
+    lines += _render_calibration(by_set)
     for name, results in by_set.items():
         root, desc, blind = SETS[name]
         lines += _render_set(results, f"{desc} (`{root.relative_to(ROOT)}/`)", blind)
-    lines += _render_calibration(by_set)
     return "\n".join(lines + _render_pipeline(model_dir)) + "\n"
 
 
-CONFIDENCE_BINS = ((0.0, 0.5), (0.5, 0.7), (0.7, 0.85), (0.85, 0.95), (0.95, 1.01))
+CONFIDENCE_BINS = ((0.0, 0.5), (0.5, 0.7), (0.7, 0.85), (0.85, 0.9), (0.9, 0.95), (0.95, 1.01))
+
+
+def _confidences(results: dict[str, Any], root: Path) -> list[tuple[str, float, bool]]:
+    """(field, confidence, right) of every value the trained pipeline gave, in all forms.
+
+    A value where the label is null (the letter doesn't say) counts as wrong: it was invented.
+    """
+    labels = {str(lab["id"]): lab for lab in (json.loads(x) for x in
+              (root / "labels.jsonl").read_text().splitlines() if x.strip())}
+    out = []
+    for key, rep in results.items():
+        if not key.endswith("/trained"):
+            continue
+        for letter in rep.get("per_letter", []):
+            label = labels.get(letter["id"], {})
+            conf = letter.get("confidence") or {}
+            for field, ok in letter["verdicts"].items():
+                c = conf.get(field)
+                if c is None or field not in label:
+                    continue
+                if ok is None:
+                    if field == "payer" and label.get("payer_canonical"):
+                        continue
+                    ok = False  # a value given where the letter says nothing
+                out.append((field, c, bool(ok)))
+    return out
 
 
 def _render_calibration(by_set: dict[str, dict[str, Any]]) -> list[str]:
-    """How far to trust the confidences: accuracy of the scored fields per confidence band."""
+    """How far to trust the confidences: share right per reported-confidence band, per set."""
     lines = ["## Are the confidences calibrated?", "",
-             "Every scored field the trained pipeline filled in (all forms), grouped by the "
-             "confidence it reported; a calibrated confidence of 0.8 is right about 80 % of the "
-             "time. Fields it left empty are not in the table (they are flagged for review).", "",
+             "Every value the trained pipeline gave (all forms, all scored fields), grouped by the "
+             "confidence it reported; a calibrated 0.8 is right about 80 % of the time. A value "
+             "given where the letter says nothing counts as wrong. Fields left empty are not here "
+             "(they are flagged for review). The per-field maps are fitted by "
+             "`denialparse_dev.calibrate` on sets A and C and held-out generated letters with OCR, "
+             "never on set B.", "",
              "| set | " + " | ".join(f"{lo:.2f}–{min(hi, 1):.2f}" for lo, hi in CONFIDENCE_BINS)
-             + " |", "|---|" + "---|" * len(CONFIDENCE_BINS)]
+             + f" | ≥ {SURE:.2f} (target ≥ {100 * SURE_RIGHT_TARGET:.0f} % right) |",
+             "|---|" + "---|" * (len(CONFIDENCE_BINS) + 1)]
     for name, results in by_set.items():
-        bins = [[0, 0, 0.0] for _ in CONFIDENCE_BINS]  # right, n, sum of confidences
-        for key, rep in results.items():
-            if not key.endswith("/trained"):
-                continue
-            for letter in rep.get("per_letter", []):
-                conf = letter.get("confidence") or {}
-                for field, ok in letter["verdicts"].items():
-                    c = conf.get(field)
-                    if ok is None or c is None:
-                        continue
-                    for b, (lo, hi) in zip(bins, CONFIDENCE_BINS, strict=True):
-                        if lo <= c < hi:
-                            b[0] += int(ok)
-                            b[1] += 1
-                            b[2] += c
-        cells = [f"{_pct(r / n)} right, mean conf {100 * sc / n:.0f} (n={n})" if n else "–"
-                 for r, n, sc in bins]
+        obs = _confidences(results, SETS[name][0])
+        cells = []
+        for lo, hi in CONFIDENCE_BINS:
+            band = [ok for _, c, ok in obs if lo <= c < hi]
+            cells.append(f"{_pct(sum(band) / len(band))} (n={len(band)})" if band else "–")
+        sure = [ok for _, c, ok in obs if c >= SURE]
+        share = sum(sure) / len(sure) if sure else None
+        mark = "" if share is None else (" met" if share >= SURE_RIGHT_TARGET else " **missed**")
+        cells.append(f"{_pct(share)} (n={len(sure)}){mark}")
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines += ["", "Per field, values reported at ≥ 0.90 (right / n, all forms):", "",
+              "| field | " + " | ".join(by_set) + " |", "|---|" + "---|" * len(by_set)]
+    per_set = {name: _confidences(results, SETS[name][0]) for name, results in by_set.items()}
+    fields = sorted({f for obs in per_set.values() for f, _, _ in obs})
+    for field in fields:
+        cells = []
+        for name in by_set:
+            sure = [ok for f, c, ok in per_set[name] if f == field and c >= SURE]
+            cells.append(f"{sum(sure)}/{len(sure)}" if sure else "–")
+        lines.append(f"| {field} | " + " | ".join(cells) + " |")
+    return lines + [""]
+
+
+def _render_side_by_side(by_set: dict[str, dict[str, Any]]) -> list[str]:
+    """Sets A, B and C side by side (trained pipeline), each cell marked against its target."""
+    from denialparse.evaluate import FIELDS
+
+    cols = [(name, form) for name in by_set for form in FORM_NAMES
+            if f"{form}/trained" in by_set[name]]
+    lines = ["## Sets A, B and C side by side (rules + trained pipeline)", "",
+             "✓ = the issue's target met, ✗ = missed (member ID on faxes: ≥ "
+             f"{100 * FAX_MEMBER_ID_TARGET:.0f}). Set B is the blind one; C is letters written by "
+             "other people.", "",
+             "| field | target | " + " | ".join(f"{n} {f}" for n, f in cols) + " |",
+             "|---|---|" + "---|" * len(cols)]
+    for field in FIELDS:
+        cells = []
+        for name, form in cols:
+            sc = by_set[name][f"{form}/trained"]["fields"].get(field)
+            if not sc or not sc["scored"]:
+                cells.append("–")
+                continue
+            target = TARGETS.get(field)
+            if field == "member_id" and form == "fax":
+                target = FAX_MEMBER_ID_TARGET
+            mark = "" if target is None else (" ✓" if sc["accuracy"] >= target else " ✗")
+            cells.append(f"{_pct(sc['accuracy'])}{mark}")
+        target = f"{100 * TARGETS[field]:.0f}" if field in TARGETS else ""
+        lines.append(f"| {field} | {target} | " + " | ".join(cells) + " |")
+    lines += ["", f"Faxes against text, per field (target: every field within "
+              f"{FAX_GAP_POINTS:.0f} points):", ""]
+    for name, results in by_set.items():
+        text, fax = results.get("text/trained"), results.get("fax/trained")
+        if not text or not fax:
+            continue
+        gaps = []
+        for field in FIELDS:
+            a, b = text["fields"].get(field), fax["fields"].get(field)
+            if a and b and a["scored"] and b["scored"]:
+                gaps.append((field, 100 * (a["accuracy"] - b["accuracy"])))
+        worst = max(gaps, key=lambda g: g[1]) if gaps else None
+        over = [f"{f} {g:+.1f}" for f, g in gaps if g > FAX_GAP_POINTS]
+        lines.append(f"- set {name}: " + ("met" if not over else "**missed**: " + ", ".join(over))
+                     + (f" (largest gap: {worst[0]} {worst[1]:+.1f} points)" if worst else ""))
     return lines + [""]
 
 
@@ -245,13 +334,12 @@ def _render_set(results: dict[str, Any], title: str, blind: bool) -> list[str]:
         n = sum(v["scored"] for v in fs.values())
         return sum(v["right"] for v in fs.values()) / n if n else None
 
-    base = overall("pdf")
-    for f, allowed in (("scan", 3.0), ("fax", 6.0)):
+    base = overall("text")
+    for f in ("scan", "fax"):
         o = overall(f)
         if base is not None and o is not None:
             gap = 100 * (base - o)
-            lines.append(f"- {f} within {allowed:.0f} points of text PDF (all fields): "
-                         f"{gap:+.1f} points ({'met' if gap <= allowed else '**missed**'})")
+            lines.append(f"- {f}, all fields together, against text: {gap:+.1f} points")
     if blind:
         lines += ["", "### Misses per field (trained pipeline; blind set: counts only)", ""]
         for f in forms:
@@ -331,7 +419,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sets", default=",".join(SETS),
                     help="test sets to score, comma-separated: A (models/testset, not blind), "
-                         "B (models/testset2, blind); default A,B")
+                         "B (models/testset2, blind), C (models/testset3, by other people); "
+                         "default A,B,C")
     ap.add_argument("--forms", nargs="+", default=list(FORM_NAMES))
     ap.add_argument("--model", type=Path, default=MODELS / "denialparse-pipeline")
     ap.add_argument("--out", type=Path, default=MODELS / "ACCURACY.md")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from denialparse.options import Options
 from denialparse.types import (
@@ -24,7 +24,7 @@ from denialparse.types import (
     FieldValue,
     LetterText,
 )
-from denialparse.understanding import classify, lexicon
+from denialparse.understanding import calibration, classify, lexicon
 from denialparse.understanding import confidence as conf
 from denialparse.understanding.candidate import Candidate
 from denialparse.understanding.entity_tags import run_pipeline
@@ -86,9 +86,23 @@ def extract(letter: LetterText, nlp: Language, *,
         values["payer"], values["administrator"], candidates, pages)
     values["stated_deadline"] = values["stated_deadline"] or _relative_deadline(text, values, pages)
     codes = [code for code, _, _ in doc._.dp_codes or []]
-    fields = Fields(**values, reference_codes=codes)
-    denial = classify.denial_type(doc, pages, model_calibration)
+    maps = calibration.field_maps(model_calibration)
+    fields = Fields(**{name: _calibrated(name, value, maps) for name, value in values.items()},
+                    reference_codes=codes)
+    denial = _calibrated("denial_type", classify.denial_type(doc, pages, model_calibration), maps)
     return Extraction(fields, denial, _needs_review(fields, denial, review_threshold))
+
+
+_Scored = TypeVar("_Scored", FieldValue, DenialTypeResult)
+
+
+def _calibrated(name: str, value: _Scored | None,
+                maps: dict[str, tuple[list[float], list[float]]]) -> _Scored | None:
+    """The value with its support replaced by how often such a value was right (calibration.py)."""
+    if value is None:
+        return None
+    return value.model_copy(
+        update={"confidence": calibration.calibrate(name, value.confidence, maps)})
 
 
 def _plan_and_benefit_manager(
