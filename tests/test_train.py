@@ -248,3 +248,18 @@ def test_no_sys_path_insert_anywhere() -> None:
             if re.search(r"sys\.path\.(insert|append)", (ROOT / rel).read_text(encoding="utf-8")):
                 offenders.append(str(rel))
     assert offenders == []
+
+
+def test_no_merge_conflict_markers_in_tracked_text() -> None:
+    """A merge left by hand must not ship its markers (one once reached the README)."""
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
+                             check=True).stdout.split()
+    marker = re.compile(r"^(<{7} |={7}$|>{7} )", re.MULTILINE)
+    offenders = []
+    for rel in tracked:
+        if not rel.endswith((".py", ".md", ".toml", ".yml", ".cfg", ".txt", ".jsonl", ".sh")):
+            continue
+        path = ROOT / rel
+        if path.is_file() and marker.search(path.read_text(encoding="utf-8", errors="replace")):
+            offenders.append(rel)
+    assert offenders == []
