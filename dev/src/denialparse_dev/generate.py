@@ -630,11 +630,9 @@ def re_block(b: Builder, c: Ctx, therapy: bool = True) -> None:
                               "Prescriber", "Treating Physician", "Ordering Provider",
                               "Servicing Provider", "Physician"]), pname, "PROVIDER"))
     tlabel = "Drug" if c.therapy.kind == "drug" else "Service"
-    if not therapy:
-        pass
-    elif c.ref_phrase and rng.random() < 0.5:
+    if therapy and c.ref_phrase and rng.random() < 0.5:
         named_therapy_line(b, c)  # the RE line names it; the block below does not
-    else:
+    elif therapy:
         items.append((rng.choice([tlabel, f"{tlabel} Requested", "Item/Service", "Requested",
                                   "Description", f"{tlabel} name", "Medication" if
                                   tlabel == "Drug" else "Procedure"]), c.t_name, "THERAPY"))
@@ -687,9 +685,10 @@ def re_block(b: Builder, c: Ctx, therapy: bool = True) -> None:
     b.nl()
 
 
-# Member-ID labels of letters written by others that the first generator never drew.
-ID_LABELS_SEEN = ["ID#", "Identification No.", "Subscriber ID", "Member #", "Enrollee ID",
-                  "Identification Number", "Subscriber ID #", "Member ID#"]
+# Member-ID labels the unseen letters of issue 11 print (the first four were drawn before,
+# now twice as often; the others are new).
+ID_LABELS_SEEN = ["Identification No.", "Subscriber ID", "Member #", "ID #", "ID#",
+                  "Enrollee ID", "Identification Number", "Subscriber ID #", "Member ID#"]
 
 
 def _cells_under_labels(b: Builder, c: Ctx, items: list[tuple[str, str, str | None]],
