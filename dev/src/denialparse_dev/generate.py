@@ -54,6 +54,9 @@ class Builder:
         self.spans: list[tuple[int, int, str]] = []
         self.missing: list[tuple[int, int]] = []
         self.reason: tuple[int, int] | None = None
+        # Which of the structures of letters written by others (issue 11) this letter drew;
+        # reported per corpus, tested per structure.
+        self.shapes: set[str] = set()
 
     def t(self, s: str) -> Builder:
         self.parts.append(s)
@@ -83,6 +86,10 @@ class Builder:
         text_parts: list[str] = []
         spans: list[tuple[int, int, str]] = []
         pos = 0
+        if slots.get("T", ("", "THERAPY"))[1] is None:
+            # The therapy is referred to ("the above drug"): drop the article or "requested"
+            # the template put before the name, the reference phrase brings its own.
+            tmpl = _REF_DET.sub("{T}", tmpl)
         for m in re.finditer(r"\{([A-Z0-9_]+)\}", tmpl):
             text_parts.append(tmpl[pos:m.start()])
             val, label = slots.get(m.group(1), (m.group(0), None))
@@ -108,6 +115,9 @@ class Builder:
     @property
     def text(self) -> str:
         return "".join(self.parts)
+
+
+_REF_DET = re.compile(r"\b(?:[Tt]he |[Yy]our |[Tt]his |[Aa]n? )?(?:requested |prescribed )?\{T\}")
 
 
 # ------------------------------------------------------------------------------------------
@@ -304,6 +314,9 @@ class Ctx:
     to_provider: bool
     misc: dict[str, str] = field(default_factory=dict)
     reason_text: str = ""
+    # Set when the body refers to the therapy ("the above drug") and only a named line (RE line,
+    # "Drug requested:", a table row) names it; that line alone is tagged THERAPY.
+    ref_phrase: str = ""
 
     @property
     def payer_mention(self) -> str:
@@ -450,7 +463,8 @@ def slots(c: Ctx) -> dict[str, tuple[str, str | None]]:
     qty = limit * rng.choice([2, 3, 4]) if limit > 1 else rng.choice([2, 3, 4])
     before, pname, after = provider_name(c)
     return {
-        "T": (c.t_name if rng.random() < 0.8 else c.t_alt, "THERAPY"),
+        "T": (c.t_name if rng.random() < 0.8 else c.t_alt, "THERAPY") if not c.ref_phrase
+        else (c.ref_phrase, None),
         "PAYER": (c.payer_mention, "PAYER"),
         "ALT1": (c.alts[0], None), "ALT2": (c.alts[1], None),
         "DUP": (c.dup, None), "CLASS": (c.dup_class, None),
@@ -486,11 +500,23 @@ def write_payer(b: Builder, c: Ctx, upper: bool = False) -> None:
 def letterhead(b: Builder, c: Ctx) -> None:
     rng = c.rng
     street, city = address(rng)
-    style = rng.randrange(7)
+    style = rng.randrange(9)
     dept = rng.choice(["Utilization Management", "Clinical Review", "Pharmacy Services",
                        "Appeals and Grievances", "Claims Department", "Member Services",
                        "Prior Authorization Department", "Coverage Review Department", ""])
-    if style == 0:
+    if style >= 7:
+        # A department or service line over or under the plan's name: only the plan is PAYER.
+        b.shapes.add("payer_department_letterhead")
+        dept = rng.choice(DEPARTMENTS)
+        dept = dept.upper() if rng.random() < 0.3 else dept
+        if style == 7:
+            b.t(dept).nl()
+            write_payer(b, c, upper=rng.random() < 0.3)
+        else:
+            write_payer(b, c, upper=rng.random() < 0.3)
+            b.nl().t(dept)
+        b.nl().t(street).nl().t(city).nl(2)
+    elif style == 0:
         write_payer(b, c)
         b.nl().t(street).nl().t(city).nl(2)
     elif style == 1:
@@ -521,6 +547,12 @@ def letterhead(b: Builder, c: Ctx) -> None:
         b.nl(2)
 
 
+DEPARTMENTS = ["Utilization Management Department", "Pharmacy Services", "Appeals Unit",
+               "Finance Center", "Grievance and Appeals Department", "Clinical Pharmacy Services",
+               "Medical Management", "Member Correspondence Unit", "Claims Processing Center",
+               "Health Services Department", "Provider Dispute Resolution Unit"]
+
+
 def date_line(b: Builder, c: Ctx) -> None:
     pre = c.rng.choice(["", "", "", "Date: ", "Notice Date: ", "Date of this notice: ",
                         "Letter date: ", "Mailing Date: ", "DATE: ", "Date of Notice: ",
@@ -545,24 +577,37 @@ def _kv(b: Builder, c: Ctx, label: str, value: str, ent: str | None, sep: str) -
     b.t(label + sep).e(value, ent)
 
 
-def re_block(b: Builder, c: Ctx) -> None:
+def re_block(b: Builder, c: Ctx, therapy: bool = True) -> None:
+    """The facts block; ``therapy=False`` when the letter names the therapy on its own line."""
     rng = c.rng
     plan = c.plan
     id_label = rng.choice(["Member ID", "ID #", "Member ID Number", "Subscriber ID",
                            "Identification No.", "Member #", "Member Number", "ID Number",
-                           "Policy Number", "Cardholder ID", "Member ID No."])
+                           "Policy Number", "Cardholder ID", "Member ID No.", *ID_LABELS_SEEN])
     if plan == "original_medicare":
         id_label = rng.choice(["Medicare Number", "Medicare ID", "MBI", "Beneficiary ID"])
     elif plan == "medicaid_mco" and rng.random() < 0.5:
         id_label = rng.choice(["Medicaid ID", "Recipient ID", "Client ID", "CIN", "Member ID"])
     elif plan == "tricare" and rng.random() < 0.6:
         id_label = rng.choice(["DoD Benefits Number", "DBN", "Sponsor ID"])
+    state_id = None
+    if plan == "medicaid_mco" and rng.random() < 0.5:
+        # The plan's own ID (tagged) and the state's Medicaid ID (not ours to report) side by side.
+        id_label = rng.choice(["Member ID", "Plan Member ID", "Health Plan ID", "ID#",
+                               "Subscriber ID"])
+        state_id = make_member_id(rng, "medicaid", plan)
+        b.shapes.add("member_id_and_state_medicaid_id")
+    if id_label in ID_LABELS_SEEN:
+        b.shapes.add("member_id_label_seen")
     pat_label = rng.choice(["Member", "Member Name", "Patient", "Patient Name", "Enrollee",
                             "Beneficiary", "Subscriber", "Name", "Insured", "Patient name"])
     items: list[tuple[str, str, str | None]] = [
         (pat_label, patient_name(c, "upper" if c.upper_names else None), "PATIENT"),
         (id_label, c.member_id, "MEMBER_ID"),
     ]
+    if state_id and state_id != c.member_id:
+        items.append((rng.choice(["Medicaid ID", "State Medicaid ID", "Medicaid #", "CIN",
+                                  "State ID"]), state_id, None))
     if rng.random() < 0.4:
         items.append((rng.choice(["Group #", "Group Number", "Group No.", "Group"]),
                       _digits(rng, rng.choice([5, 6, 7, 8])), None))
@@ -585,17 +630,24 @@ def re_block(b: Builder, c: Ctx) -> None:
                               "Prescriber", "Treating Physician", "Ordering Provider",
                               "Servicing Provider", "Physician"]), pname, "PROVIDER"))
     tlabel = "Drug" if c.therapy.kind == "drug" else "Service"
-    items.append((rng.choice([tlabel, f"{tlabel} Requested", "Item/Service", "Requested",
-                              "Description", f"{tlabel} name", "Medication" if tlabel == "Drug"
-                              else "Procedure"]), c.t_name, "THERAPY"))
+    if therapy and c.ref_phrase and rng.random() < 0.5:
+        named_therapy_line(b, c)  # the RE line names it; the block below does not
+    elif therapy:
+        items.append((rng.choice([tlabel, f"{tlabel} Requested", "Item/Service", "Requested",
+                                  "Description", f"{tlabel} name", "Medication" if
+                                  tlabel == "Drug" else "Procedure"]), c.t_name, "THERAPY"))
     if c.therapy.code and rng.random() < 0.5:
         items.append((rng.choice(["CPT/HCPCS", "Procedure code", "Code"]), c.therapy.code, None))
     rng.shuffle(items)
     # Patient and ID first most of the time, as letters print them.
     items.sort(key=lambda it: 0 if it[2] in ("PATIENT", "MEMBER_ID") and rng.random() < 0.8
                else 1)
-    layout = rng.choice(["lines", "lines", "two_col", "re_inline", "pipes", "caps"])
+    layout = rng.choice(["lines", "lines", "two_col", "re_inline", "pipes", "caps",
+                         "header_row", "stacked"])
     sep = rng.choice([": ", ": ", ":  ", " ", ": "])
+    if layout in ("header_row", "stacked"):
+        _cells_under_labels(b, c, items, layout)
+        return
     if layout == "re_inline":
         b.t(rng.choice(["RE: ", "Re: ", "Regarding: ", "Subject: "]))
         for i, (lab, val, ent) in enumerate(items):
@@ -633,9 +685,68 @@ def re_block(b: Builder, c: Ctx) -> None:
     b.nl()
 
 
+# Member-ID labels the unseen letters of issue 11 print (the first four were drawn before,
+# now twice as often; the others are new).
+ID_LABELS_SEEN = ["Identification No.", "Subscriber ID", "Member #", "ID #", "ID#",
+                  "Enrollee ID", "Identification Number", "Subscriber ID #", "Member ID#"]
+
+
+def _cells_under_labels(b: Builder, c: Ctx, items: list[tuple[str, str, str | None]],
+                        layout: str) -> None:
+    """A form's boxes: each value under its label, in a row of columns or one box a line."""
+    rng = c.rng
+    if any(ent == "MEMBER_ID" for _, _, ent in items):
+        b.shapes.add("member_id_under_label")
+    if layout == "stacked":
+        for lab, val, ent in items:
+            b.t(lab.upper() if rng.random() < 0.3 else lab).nl().e(val, ent).nl(
+                rng.choice([1, 2]))
+        b.nl()
+        return
+    sep = rng.choice(["   ", " | ", "\t"])
+    for i in range(0, len(items), 3):
+        row = items[i:i + 3]
+        widths = [max(len(lab), len(val)) for lab, val, _ in row]
+        b.t(sep.join(lab.ljust(w) for (lab, _, _), w in zip(row, widths, strict=True)).rstrip())
+        b.nl()
+        for j, ((_, val, ent), w) in enumerate(zip(row, widths, strict=True)):
+            if j:
+                b.t(sep)
+            b.e(val, ent)
+            if j < len(row) - 1:
+                b.t(" " * (w - len(val)))
+        b.nl()
+    b.nl()
+
+
 REF_LABELS = ["Case #", "Reference #", "Request ID", "Case Number", "Tracking Number",
               "PA Case ID", "Reference Number", "Authorization #", "Case ID", "PA #",
               "Review ID", "Request number", "Auth Ref"]
+
+# How letters refer back to a therapy they name elsewhere (never tagged THERAPY).
+REF_PHRASES = {
+    "drug": ["the above drug", "this medication", "the requested medication", "the drug listed "
+             "above", "the requested drug", "the above medication", "the prescribed drug"],
+    "svc": ["the requested service(s)", "the item", "the requested services", "the above "
+            "service", "the service listed above", "this procedure", "the requested item",
+            "the above-referenced service"],
+}
+
+
+def named_therapy_line(b: Builder, c: Ctx) -> None:
+    """The one line that names a therapy the body only refers to: RE line or a labelled line."""
+    rng = c.rng
+    if c.therapy.kind == "drug":
+        labels = ["RE: ", "Re: ", "Drug requested: ", "Medication Name/Strength: ",
+                  "Drug Name: ", "Medication requested: ", "RE: Request for "]
+    else:
+        labels = ["RE: ", "Re: ", "Service: ", "Service requested: ", "Item: ",
+                  "Requested service: ", "RE: Prior authorization request for "]
+    b.t(rng.choice(labels)).e(c.t_name, "THERAPY")
+    if c.therapy.code and rng.random() < 0.3:
+        b.t(f" ({c.therapy.code})")
+    b.nl(2)
+
 
 def plan_name(c: Ctx) -> str:
     """A product name that says the plan type, as letters print it on a 'Plan:' line."""
@@ -762,8 +873,83 @@ def reason_template(c: Ctx) -> str:
     return tmpl
 
 
+STRUCTURED_REASON_SHARE = 0.3  # reasons drawn in a structure of letters written by others
+
+
+def _reason_sentences(b: Builder, c: Ctx, k: int) -> tuple[int, int]:
+    """``k`` different wordings of the letter's reason, one after the other (one span)."""
+    s = slots(c)
+    seen: list[str] = []
+    start = end = b.n
+    for _ in range(k * 3):
+        tmpl = reason_template(c)
+        if tmpl in seen:
+            continue
+        if seen:
+            b.t(" ")
+        _, end = b.fill(tmpl, s, c.wrap)
+        seen.append(tmpl)
+        if len(seen) == k:
+            break
+    return start, end
+
+
+def structured_reason(b: Builder, c: Ctx, inline: bool) -> None:
+    """The reason under a heading, in a table cell, over 2-3 sentences, after a decision line,
+    or as a list of the criteria that were not met (``inline``: the letter already wrote the
+    words the reason continues, "We denied this request because:", so no heading or table)."""
+    rng = c.rng
+    kinds = ["sentences"] if inline else ["heading", "sentences", "table_cell"]
+    kinds += ["criteria_list"] * 2 if c.dtype in R.CRITERIA_BULLETS else []
+    kinds += ["after_decision"] * 2 if c.dtype in R.DECISION_LINES and not inline else []
+    kind = rng.choice(kinds)
+    s = slots(c)
+    if kind == "heading":
+        b.shapes.add("reason_under_heading")
+        h = rng.choice(R.REASON_HEADINGS_SEEN)
+        b.t(h.upper() if rng.random() < 0.2 else h).nl(rng.choice([1, 1, 2]))
+        b.reason = _reason_sentences(b, c, rng.choice([1, 2]))
+    elif kind == "sentences":
+        b.shapes.add("reason_multi_sentence")
+        b.reason = _reason_sentences(b, c, rng.choice([2, 3]))
+    elif kind == "table_cell":
+        b.shapes.add("reason_table_cell")
+        sep = rng.choice([" | ", "\t", "   "])
+        lab = rng.choice(["Decision", "Determination", "Outcome"])
+        b.t(f"{lab:<20}{sep}").t(rng.choice(["Denied", "DENIED", "Not approved"])).nl()
+        b.t(f"{rng.choice(['Reason', 'Reason for denial', 'Denial reason', 'Rationale']):<20}"
+            f"{sep}")
+        start = b.n
+        _, end = b.fill(reason_template(c), s, 0)
+        b.reason = (start, end)
+    elif kind == "after_decision":
+        b.shapes.add("reason_after_decision")
+        b.fill(rng.choice(R.DECISION_LINES[c.dtype]), s, c.wrap)
+        b.t(rng.choice([" ", "\n", "\n\n"]))
+        b.reason = _reason_sentences(b, c, rng.choice([1, 2]))
+    else:
+        b.shapes.add("reason_criteria_list")
+        start, _ = b.fill(rng.choice(R.CRITERIA_LEADS[c.dtype]), s, c.wrap)
+        bullets = R.CRITERIA_BULLETS[c.dtype][:]
+        rng.shuffle(bullets)
+        mark, indent = rng.choice(R.BULLETS), rng.choice(["", "  ", "    "])
+        end = b.n
+        for i, tmpl in enumerate(bullets[:rng.randint(2, 4)]):
+            b.nl().t(indent + (mark or f"{i + 1}. "))
+            _, end = b.fill(tmpl, s, 0)
+            end = b.n
+            if rng.random() < 0.4:
+                b.t(";" if rng.random() < 0.5 else ".")
+                end = b.n
+        b.reason = (start, end)
+    b.nl(2)
+
+
 def reason(b: Builder, c: Ctx, heading: bool | None = None) -> None:
     rng = c.rng
+    if rng.random() < STRUCTURED_REASON_SHARE:
+        structured_reason(b, c, inline=heading is False)
+        return
     tmpl = reason_template(c)
     split = rng.random() < 0.15
     if heading is None:
@@ -1717,27 +1903,230 @@ def s_msn_lines(b: Builder, c: Ctx) -> None:
     b.t("If you have questions, call ").e(c.payer.printed, "PAYER").t(" at " + phone(rng)).nl(2)
 
 
+# --- structures of letters written by others (issue 11) -----------------------------------
+
+
+def therapy_table_row(b: Builder, c: Ctx) -> None:
+    """A claim/request table whose row is the only place the therapy is named."""
+    rng = c.rng
+    sep = rng.choice([" | ", "   ", "\t"])
+    when = c.service_date or c.letter_date - timedelta(days=rng.randint(2, 20))
+    status = rng.choice(["Denied", "DENIED", "Not approved"])
+    b.t(sep.join(["Date", "Description", "Code", "Status"])).nl()
+    b.t(fmt_date(when, rng.choice(["mdy", c.dstyle])) + sep).e(c.t_name, "THERAPY")
+    b.t(sep + (c.therapy.code or "-") + sep + status).nl(2)
+
+
+def s_by_reference(b: Builder, c: Ctx) -> None:
+    """A letter whose body says "the above drug" / "the requested service(s)": the therapy is
+    named once, on an RE / "Drug requested:" / "Service:" line or in a table row."""
+    rng = c.rng
+    letterhead(b, c)
+    date_line(b, c)
+    address_block(b, c)
+    if rng.random() < 0.7:
+        named_therapy_line(b, c)
+    else:
+        therapy_table_row(b, c)
+    re_block(b, c, therapy=False)
+    salutation(b, c)
+    opening(b, c)
+    reason(b, c)
+    distractor(b, c)
+    filler(b, c)
+    plan_paragraphs(b, c, rng.randint(1, 2))
+    rights(b, c, rng.randint(1, 2))
+    signature(b, c)
+
+
+PBM_NAMES = sorted({p.printed for p in V.PAYERS if p.kind == "pbm"})
+
+
+def s_bm_behalf(b: Builder, c: Ctx) -> None:
+    """A pharmacy or radiology benefit manager's letter on behalf of the plan: the manager's
+    name heads the letter as plain text, the plan (whose coverage it is) is the PAYER."""
+    rng = c.rng
+    drug = c.therapy.kind == "drug"
+    bm = rng.choice(PBM_NAMES if drug else V.RBMS)
+    b.shapes.add("benefit_manager_on_behalf")
+    b.t(bm.upper() if rng.random() < 0.3 else bm).nl()
+    if rng.random() < 0.4:
+        b.t(rng.choice(DEPARTMENTS)).nl()
+    b.t(rng.choice(["on behalf of ", "Acting for ", "For members of "]
+                   + (["Pharmacy benefit manager for ", "Administering pharmacy benefits for "]
+                      if drug else ["Utilization review for "])))
+    write_payer(b, c)
+    b.nl()
+    street, city = address(rng)
+    b.t(f"{street}, {city}").nl(2)
+    date_line(b, c)
+    address_block(b, c)
+    re_block(b, c)
+    salutation(b, c)
+    b.fill(rng.choice([
+        bm + " reviewed this request on behalf of {PAYER}, your health plan.",
+        "{PAYER} has asked " + bm + " to review " + ("prescription drug" if drug else
+                                                     "imaging and procedure")
+        + " coverage requests for its members. We reviewed the request for {T}.",
+        "We are writing on behalf of {PAYER} about the request for {T}.",
+        bm + " manages this benefit for {PAYER}. Your coverage is provided by {PAYER}.",
+    ]), slots(c), c.wrap)
+    b.nl(2)
+    if rng.random() < 0.6:
+        b.t(rng.choice(DECISIONS[:-1])).nl(2)
+    reason(b, c)
+    distractor(b, c)
+    plan_paragraphs(b, c, 1)
+    rights(b, c, rng.randint(1, 2))
+    signature(b, c)
+    if rng.random() < 0.5:
+        b.fill(bm + " is an independent company that provides " + ("pharmacy benefit "
+               "management" if drug else "utilization management") + " services on behalf "
+               "of {PAYER}.", slots(c), c.wrap)
+        b.nl(2)
+
+
+# Appeal rights an official notice form cites for its own plan (shared/domain/appeal-rights.md);
+# the first of each names the law or office, and every form prints it.
+FORM_OWN_RIGHTS = {
+    "erisa": [
+        "You have the right to bring a civil action under section 502(a) of the Employee "
+        "Retirement Income Security Act (ERISA) following an adverse benefit determination on "
+        "review.",
+        "You may appeal this decision within 180 days after you receive this notice. Send your "
+        "appeal to the Plan at the address above.",
+        "You may ask for an external review by an independent review organization within 4 "
+        "months after you receive the final internal adverse benefit determination.",
+        "For questions about your rights under ERISA, contact the Employee Benefits Security "
+        "Administration at 1-866-444-3272.",
+    ],
+    "fehb": [
+        "If we do not change our decision, you may ask the U.S. Office of Personnel Management "
+        "(OPM) to review it within 90 days of our reconsideration decision.",
+        "You may ask us to reconsider this decision. Your request must be in writing and "
+        "received within 6 months of the date of this notice.",
+        "This plan is offered under the Federal Employees Health Benefits (FEHB) Program. See "
+        "Section 8 of your FEHB plan brochure for the disputed claims process.",
+        "If OPM upholds the decision, a lawsuit must be brought against OPM, not the carrier.",
+    ],
+    "aca_individual": [
+        "Because you bought this plan through the Health Insurance Marketplace, you have 180 "
+        "days after you receive this notice to ask us for an internal appeal.",
+        "After our internal appeal you may ask for an external review by an independent review "
+        "organization within 4 months. The external reviewer's decision is binding on the plan.",
+        "For help, contact your state's consumer assistance program or visit HealthCare.gov.",
+        "This notice is about your individual coverage, a qualified health plan offered on the "
+        "Marketplace.",
+    ],
+}
+# Boilerplate such forms print about OTHER programs, with the program each is about.
+OTHER_PROGRAMS = [
+    ("If you have Medicare, this notice is not about your Medicare benefits. For a Medicare "
+     "appeal, follow your Medicare notice or call 1-800-MEDICARE.", "medicare"),
+    ("Medicaid members may have the right to a State Fair Hearing. If you also have Medicaid, "
+     "contact your state Medicaid agency about your Medicaid benefits.", "medicaid_mco"),
+    ("If you are enrolled in a Medicare Advantage plan, different appeal rules and time limits "
+     "apply; see your Evidence of Coverage.", "medicare"),
+    ("If your coverage is under the Federal Employees Health Benefits Program, the disputed "
+     "claims process of your plan brochure applies instead.", "fehb"),
+    ("Church plans and non-federal governmental plans are not subject to ERISA; if your plan is "
+     "one of them, state law may give you other rights.", "erisa"),
+    ("If you bought coverage through the Health Insurance Marketplace, questions about "
+     "eligibility appeals go to the Marketplace Call Center.", "aca_individual"),
+    ("TRICARE beneficiaries should follow the appeal instructions of their TRICARE "
+     "contractor.", "tricare"),
+]
+CHECKBOXES = (("[X]", "[ ]"), ("☒", "☐"), ("(x)", "( )"), ("X", "_"), ("■", "□"))
+
+
+def _checkbox_row(b: Builder, c: Ctx, options: list[str], chosen: int) -> None:
+    on, off = c.misc.setdefault("box", "|".join(c.rng.choice(CHECKBOXES))).split("|")
+    b.t("   ".join(f"{on if i == chosen else off} {o}" for i, o in enumerate(options))).nl()
+
+
+def s_notice_form(b: Builder, c: Ctx) -> None:
+    """A filled-in official-style "Notice of Adverse Benefit Determination" form: checkbox
+    sections, the plan's own appeal rights (ERISA / FEHB-OPM / Marketplace) and paragraphs
+    about other programs (Medicare, Medicaid...) that are not the letter's plan type."""
+    rng = c.rng
+    b.shapes.add("official_notice_form")
+    sec = rng.choice([lambda i, t: f"Section {'ABCDEFG'[i]}. {t}", lambda i, t: f"PART {i + 1} - "
+                      f"{t.upper()}", lambda i, t: f"{i + 1}. {t}"])
+    b.t(_heading(c, "Notice of Adverse Benefit Determination")).t(rng.choice(
+        ["", " (Pre-Service Claim)" if not c.service_date else " (Post-Service Claim)"])).nl()
+    b.t(rng.choice(["Plan name: ", "Health plan: ", "Issuer: ", "Claims administrator: "]))
+    write_payer(b, c)
+    b.nl()
+    if rng.random() < 0.5:
+        b.t("Plan: " + plan_name(c)).nl()
+    b.t(rng.choice(["Date of notice: ", "Date: ", "Notice date: "])).e(
+        c.d(c.letter_date), "LETTER_DATE").nl(2)
+    b.t(sec(0, "Information about you and your claim")).nl()
+    re_block(b, c)
+    b.t(sec(1, "Type of claim")).nl()
+    _checkbox_row(b, c, ["Pre-service", "Post-service", "Urgent care", "Concurrent care"],
+                  1 if c.service_date else 0)
+    b.nl().t(sec(2, "Our decision")).nl()
+    _checkbox_row(b, c, ["Denied", "Partially denied", "Reduced or ended"], 0)
+    b.nl().t(sec(3, "Reason for the decision")).nl()
+    reason(b, c, heading=False)
+    b.t("Plan provision relied on: " + rng.choice([
+        "Summary Plan Description, Exclusions", "Section 5.3 (Utilization Review)",
+        "Schedule of Benefits", "Plan brochure, Section 3", "Evidence of Coverage, Chapter 4",
+        "Medical Policy " + _digits(rng, 3)])).nl()
+    _checkbox_row(b, c, ["A copy of the internal rule, guideline or protocol relied on is "
+                         "available free of charge on request."], 0)
+    b.t("The diagnosis and treatment codes and their meanings are available on request.").nl(2)
+    b.t(sec(4, "Your appeal rights")).nl()
+    s = dict(slots(c))
+    s["MKT"] = (rng.choice(V.MARKETPLACES), None)
+    cite, *own = FORM_OWN_RIGHTS[c.plan]
+    rng.shuffle(own)
+    own.insert(rng.randint(0, 1), cite)
+    for tmpl in own[:rng.randint(2, 4)]:
+        b.fill(tmpl, s, c.wrap)
+        b.nl(2)
+    b.t(sec(5, rng.choice(["Other help", "Other rights", "Other important information"]))).nl()
+    others = [t for t, prog in OTHER_PROGRAMS if prog != c.plan]
+    rng.shuffle(others)
+    for t in others[:rng.randint(1, 3)]:
+        b.fill(t, s, c.wrap)
+        b.nl(2)
+
+
 STRUCTURES = {
     "mailed": s_mailed, "portal": s_portal, "eob": s_eob, "ma": s_ma_notice,
     "partd": s_partd_notice, "medicaid": s_medicaid_notice, "pbm": s_pbm, "msn": s_msn,
     "fax": s_fax, "terse": s_tersenotice, "claim_table": s_claim_table, "sections": s_sections,
     "medicaid_state": s_medicaid_state, "rbm": s_rbm, "tpa": s_tpa, "union": s_union,
-    "sms": s_sms, "msn_lines": s_msn_lines,
+    "sms": s_sms, "msn_lines": s_msn_lines, "by_reference": s_by_reference,
+    "bm_behalf": s_bm_behalf, "notice_form": s_notice_form,
 }
+# Structures that name the therapy on a line or row of its own, so the body may refer to it.
+BY_REFERENCE_OK = {"mailed", "portal", "sections", "tpa", "fax", "terse", "medicaid",
+                   "claim_table", "rbm", "pbm", "partd", "medicaid_state", "union", "ma", "eob",
+                   "bm_behalf", "notice_form"}
+BY_REFERENCE_SHARE = 0.12  # of the letters of those structures
 
 
 def choose_structure(c: Ctx) -> str:
     rng = c.rng
     opts = ["mailed"] * 4 + ["portal", "fax", "terse", "sms"] + ["sections"] * 2
+    opts += ["by_reference"]
+    if c.payer.kind == "plan" and (c.therapy.kind == "drug" or c.plan not in (
+            "original_medicare", "tricare")):
+        opts += ["bm_behalf"] * (2 if c.therapy.kind == "drug" else 1)
+    if c.stated and c.plan in FORM_OWN_RIGHTS:
+        opts += ["notice_form"] * 2
     if c.service_date is not None:
         opts += ["eob"] * 2 + ["claim_table"] * 2
     if c.therapy.kind != "drug" and c.plan not in ("original_medicare", "tricare"):
         opts += ["rbm"] * (2 if "imaging" in c.therapy.tags or "surgery" in c.therapy.tags
                            else 1)
     if c.stated and c.payer.kind == "tpa":
-        opts += ["tpa"] * 8
+        opts += ["tpa"] * 12  # as likely as before the structures of issue 11
     if c.stated and c.payer.kind == "union":
-        opts += ["union"] * 8
+        opts += ["union"] * 12  # as likely as before the structures of issue 11
     if c.therapy.kind == "drug":
         opts += ["pbm"] * (3 if c.payer.pbm else 1)
     if c.stated:
@@ -1765,12 +2154,16 @@ class Letter:
     labels: dict[str, object]
     structure: str
     noisy: bool = False
+    shapes: tuple[str, ...] = ()  # structures of letters written by others (issue 11) drawn
 
 
 def make_letter(rng: random.Random, idx: str) -> Letter:
     c = sample_ctx(rng)
     b = Builder()
     structure = choose_structure(c)
+    if structure == "by_reference" or (structure in BY_REFERENCE_OK
+                                       and rng.random() < BY_REFERENCE_SHARE):
+        c.ref_phrase = rng.choice(REF_PHRASES["drug" if c.therapy.kind == "drug" else "svc"])
     STRUCTURES[structure](b, c)
     # Extra pages: appeal rights, taglines.
     n_pages = 1 + b.text.count("\f")
@@ -1785,6 +2178,8 @@ def make_letter(rng: random.Random, idx: str) -> Letter:
         b.page()
         taglines(b, c)
     text = b.text.rstrip() + "\n"
+    if c.ref_phrase and c.ref_phrase.lower() in text.lower():
+        b.shapes.add("therapy_by_reference")
     plan_label = c.plan if c.stated else PlanType.UNKNOWN.value
     ents = sorted(b.spans)
     missing = sorted(b.missing)
@@ -1813,7 +2208,8 @@ def make_letter(rng: random.Random, idx: str) -> Letter:
         "patient_name": f"{c.patient[0]} {c.patient[2]}",
         "provider_name": first.get("PROVIDER"),
     }
-    return Letter(idx, text, ents, missing, c.dtype, plan_label, labels, structure, noisy)
+    return Letter(idx, text, ents, missing, c.dtype, plan_label, labels, structure, noisy,
+                  tuple(sorted(b.shapes)))
 
 
 def generate(out_dir: Path, n: int, seed: int, prefix: str = "g") -> list[Letter]:
@@ -1828,7 +2224,8 @@ def generate(out_dir: Path, n: int, seed: int, prefix: str = "g") -> list[Letter
     atomic_write_text(out_dir / "spans.jsonl", "".join(json.dumps({
         "id": lt.id, "text": lt.text, "ents": lt.ents, "missing": lt.missing,
         "denial_type": lt.denial_type, "plan_type": lt.plan_type, "structure": lt.structure,
-        "form": "plain", "noisy": lt.noisy}) + "\n" for lt in letters))
+        "form": "plain", "noisy": lt.noisy, "shapes": list(lt.shapes)}) + "\n"
+        for lt in letters))
     return letters
 
 

@@ -1218,3 +1218,94 @@ TYPED_DISTRACTORS: list[tuple[str, tuple[str, ...]]] = [
     ("No duplicate claim was found for this date of service.", ()),
     ("The drug list (formulary) can change during the year.", ()),
 ]
+
+
+# --- reason structures of letters written by others (issue 11) ----------------------------
+
+# Headings the reason sits under, on a line of their own.
+REASON_HEADINGS_SEEN = (
+    "Reason for denial:", "Why we denied your request:", "Rationale:", "Reason for Denial",
+    "Denial Rationale:", "Clinical Rationale for Decision:", "Why did we deny your request?",
+    "REASON FOR DECISION", "Explanation of our decision:",
+)
+
+# The decision line a reason follows: it names the type, the sentences after it say why.
+DECISION_LINES: dict[str, list[str]] = {
+    "medical_necessity": [
+        "{T} has been determined as not medically necessary.",
+        "The request for {T} has been determined to be not medically necessary.",
+        "Determination: not medically necessary.",
+    ],
+    "experimental": [
+        "{T} has been determined to be experimental/investigational for your condition.",
+        "Determination: investigational; not covered.",
+    ],
+    "not_covered": [
+        "{T} has been determined to be excluded from coverage under your plan.",
+        "Determination: not a covered benefit.",
+    ],
+    "prior_auth": [
+        "This claim has been denied because no prior authorization was on file.",
+        "Determination: denied - authorization required and not obtained.",
+    ],
+    "out_of_network": [
+        "This request has been denied as an out-of-network service.",
+        "Determination: denied - provider not in network.",
+    ],
+    "step_therapy": [
+        "The request for {T} has been denied under the plan's step therapy program.",
+    ],
+}
+
+# Lead-ins of a bulleted list of clinical criteria that were not met, and the criteria.
+CRITERIA_LEADS: dict[str, list[str]] = {
+    "medical_necessity": [
+        "{T} is not medically necessary because the following criteria were not met:",
+        "The {CRIT} criteria for medical necessity require all of the following. The records "
+        "sent to us did not show:",
+        "Medical necessity criteria not met:",
+    ],
+    "step_therapy": [
+        "Step therapy criteria not met. The plan requires:",
+        "Before {T} can be covered, the plan's step therapy rules require the following, which "
+        "were not documented:",
+    ],
+    "experimental": [
+        "{T} is considered experimental or investigational for this use. The following were "
+        "not shown:",
+        "Criteria for coverage of an investigational service not met:",
+    ],
+    "quantity_limit": [
+        "The quantity requested is over the plan's limit. To approve more than {LIMIT}, the "
+        "plan requires:",
+        "Quantity limit exception criteria not met:",
+    ],
+}
+CRITERIA_BULLETS: dict[str, list[str]] = {
+    "medical_necessity": [
+        "Documentation of at least {N} weeks of conservative treatment that did not help",
+        "Test or imaging results that support the diagnosis of {DX}",
+        "Office notes showing symptoms that limit daily activities",
+        "A treatment plan with measurable goals",
+        "Evidence that a less intensive level of care would not be safe",
+        "A recent exam by the treating specialist",
+    ],
+    "step_therapy": [
+        "Trial and failure of {ALT1} for at least {N} weeks",
+        "Trial and failure of, or a contraindication to, {ALT2}",
+        "Documented intolerance to the preferred drug(s)",
+        "Use of a formulary alternative within the last 120 days",
+    ],
+    "experimental": [
+        "FDA approval for the requested indication",
+        "Peer-reviewed evidence of improved health outcomes for {DX}",
+        "Support in national clinical guidelines",
+        "Enrollment in an approved clinical trial",
+    ],
+    "quantity_limit": [
+        "A dose supported by the FDA-approved labeling",
+        "Documentation that the dose cannot be reached within {LIMIT} per {DAYS} days",
+        "Notes showing the lower quantity was tried and was not effective",
+    ],
+}
+BULLETS = ("• ", "- ", "* ", "o ", "☐ ", "")  # "" = numbered
