@@ -1,5 +1,9 @@
 """Every confidence the understanding stage gives, in one place.
 
+These numbers are supports: they order candidates and values. What a field finally reports is
+the support mapped by ``calibration.py`` to the share of such values that were right on letters
+the model never saw, so after a change here run ``denialparse_dev.calibrate`` again.
+
 A field's confidence is how sure we are of the value, 0..1; fields under the review threshold
 (``Options.review_threshold``) are listed in ``needs_review`` and flagged in the appeal. So a
 number here decides, alone or with others, whether a person is asked to look: that is why they
