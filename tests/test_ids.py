@@ -133,3 +133,23 @@ def test_an_ocr_id_with_a_letter_that_may_be_a_digit_is_less_sure(rules_nlp) -> 
 def test_a_card_alpha_prefix_read_by_ocr_is_not_unsure(rules_nlp, sure: str) -> None:
     found = _fields(rules_nlp, f"Member ID: {sure}", ocr=True).member_id
     assert found is not None and found.confidence > 0.7
+
+
+@pytest.mark.parametrize(("body", "member"), [
+    ("Medicare Nurnber: 5TW2-QA7-HN40", "5TW2QA7HN40"),
+    ("Enrollee: Ana Ortiz      1D: K2207714093", "K2207714093"),
+    ("Participant: Lee Moss    Member Lb: 41120094-02", "4112009402"),
+    ("Beneficiary: MOSS, LEE        DBN: 2204419870", "2204419870"),
+])
+def test_member_labels_as_ocr_or_tricare_print_them(rules_nlp, body: str, member: str) -> None:
+    assert _value(_fields(rules_nlp, body, ocr=True).member_id) == member
+
+
+@pytest.mark.parametrize(("body", "claim"), [
+    ("Acme claim number; 7720019944", "7720019944"),
+    ("**Claim:** CLM-2025-0417", "CLM20250417"),
+    ("regarding the Notice of Adverse Benefit Determination, NABD Number ZZ-19-004417, denying",
+     "ZZ19004417"),
+])
+def test_claim_labels_as_ocr_or_markdown_print_them(rules_nlp, body: str, claim: str) -> None:
+    assert _value(_fields(rules_nlp, body).claim_id) == claim

@@ -51,6 +51,7 @@ CLAIM_LABEL_CONFIDENCE: tuple[tuple[str, float], ...] = (
     ("case", 0.8),
     ("appeal", 0.75),
     ("determination", 0.8),
+    ("nabd", 0.8),
     ("tracking", 0.75),
     ("review", 0.75),
     ("request", 0.75),

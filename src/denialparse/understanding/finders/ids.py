@@ -26,7 +26,8 @@ _ID_VALUE = rf"(?P<value>{_FIRST}{_GROUP}{{0,3}})"
 _ID_STOP = {"NUMBER", "DATE", "NAME", "ID", "NO", "CLAIM", "MEMBER", "GROUP", "PLAN"}
 # A Medicare contract (and plan benefit package) number: the plan's, never the member's.
 _CONTRACT_NUMBER = re.compile(r"[HRSE]\d{4}(?:-\d{3})?")
-_SEPARATORS = r"[ \t]*[:#.\-]*[ \t]*"
+# "Claim #:", "Claim number;" (OCR), "**Claim:**" (a letter in Markdown).
+_SEPARATORS = r"[ \t]*[:;#.\-*]*[ \t]*"
 # A second ID printed after the first on the same label ("H5216-038 / 6641902577").
 _ALTERNATE = re.compile(r"[ \t]*/[ \t]*" + _ID_VALUE, re.IGNORECASE)
 _VALUE_HERE = re.compile(_SEPARATORS + _ID_VALUE, re.IGNORECASE)
@@ -47,15 +48,18 @@ def _clean_id(raw: str, field: str) -> str | None:
 
 
 _BARE_LABELS = (
-    ("member_id", re.compile(r"(?:(?<=\s)|^)(?P<label>ID|I\.D\.)\s*[:#]\s*" + _ID_VALUE, re.MULTILINE),
-     conf.MEMBER_ID_BARE_LABEL),
-    ("claim_id", re.compile(r"\b(?P<label>claim|reference|case)\s*:\s*" + _ID_VALUE, re.IGNORECASE),
+    # "ID:", and as OCR reads it on a fax, "1D:", "|D:".
+    ("member_id", re.compile(r"(?:(?<=\s)|^)(?P<label>[I1|]D|I\.D\.)\s*[:#][\s*]*" + _ID_VALUE,
+                             re.MULTILINE), conf.MEMBER_ID_BARE_LABEL),
+    ("claim_id", re.compile(r"\b(?P<label>claim|reference|case)\s*:[\s*]*" + _ID_VALUE, re.IGNORECASE),
      conf.CLAIM_ID_BARE_LABEL),
     # "Claims > Claim 8C2F-11948-004", "your claim 2026031188412": no colon, so a long value only.
     ("claim_id", re.compile(r"\b(?P<label>claim)[ \t]+(?P<value>(?=[A-Z0-9\-]*\d)[A-Z0-9][A-Z0-9\-]{5,24})\b",
                             re.IGNORECASE), conf.CLAIM_ID_NO_COLON),
 )
-_LABELS = {field: re.compile(rf"(?P<label>\b(?:{labels}))", re.IGNORECASE)
+# OCR reads "m" as "rn": "Medicare Nurnber".
+_LABELS = {field: re.compile(rf"(?P<label>\b(?:{labels.replace('number', 'nu(?:m|rn)ber')}))",
+                             re.IGNORECASE)
            for field, labels in lexicon.ID_LABELS.items()}
 
 
