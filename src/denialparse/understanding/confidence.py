@@ -29,8 +29,20 @@ LETTER_DATE_UNLABELLED = 0.55  # the first unlabelled date near the top ("Tampa,
 MEMBER_ID_BARE_LABEL = 0.80  # "ID: ..."
 CLAIM_ID_BARE_LABEL = 0.85  # "Claim: ...", "Reference: ...", "Case: ..."
 MEMBER_ID_LABELLED = 0.92  # "Member ID: ..."
+CLAIM_ID_NO_COLON = 0.70  # "Claims > Claim 8C2F-11948-004": a long value, no colon
 CLAIM_ID_OTHER_LABEL = 0.60  # a claim-ish label not in CLAIM_LABEL_CONFIDENCE
 VALUE_ON_NEXT_LINE_PENALTY = 0.10  # the value sits in the cell under its label
+# Preference of member-ish labels (first key contained in the label wins; others are
+# MEMBER_ID_LABELLED): the plan's own member ID beats a state Medicaid ID printed beside it,
+# which beats the Medicare number (MBI) a Medicare Advantage letter also prints.
+MEMBER_LABEL_CONFIDENCE: tuple[tuple[str, float], ...] = (
+    ("medicaid", 0.88),
+    ("recipient", 0.88),
+    ("cin", 0.88),
+    ("medicare", 0.86),
+    ("mbi", 0.86),
+    ("hicn", 0.86),
+)
 # Preference of claim-ish labels (first key contained in the label wins): a claim number beats a
 # reference, which beats a case or authorization number.
 CLAIM_LABEL_CONFIDENCE: tuple[tuple[str, float], ...] = (
@@ -43,6 +55,7 @@ CLAIM_LABEL_CONFIDENCE: tuple[tuple[str, float], ...] = (
     ("case", 0.8),
     ("appeal", 0.75),
     ("determination", 0.8),
+    ("nabd", 0.8),
     ("tracking", 0.75),
     ("review", 0.75),
     ("request", 0.75),
@@ -100,6 +113,10 @@ SUPPORT_CAP = 0.99  # never certain
 # Text read by OCR is trusted as FLOOR + SLOPE x the page's mean word confidence (at most 1).
 OCR_RELIABILITY_FLOOR = 0.55
 OCR_RELIABILITY_SLOPE = 0.5
+# An ID read by OCR: a look-alike letter fixed to its digit ("58221O09") costs a little; one left
+# touching a digit, either letter or digit ("US822140903"), sends it under the review threshold.
+OCR_ID_FIXED_PENALTY = 0.05
+OCR_ID_AMBIGUOUS_CAP = 0.65
 RELATIVE_DEADLINE_CAP = 0.85  # "60 days from this notice": no surer than the letter date, nor this
 
 # ------------------------------------------------------------------------------ classification

@@ -157,8 +157,8 @@ def best_supported(candidates: list[Candidate], pages: PageMap) -> FieldValue | 
     reliability = pages.reliability(best.start)
     confidence = round(_support(group) * reliability, 3)
     value = best.value
-    if reliability < 1.0 and best.field in ("member_id", "claim_id"):
-        value = _fix_ocr_digits(value)
+    if pages.read_by_ocr(best.start) and best.field in ("member_id", "claim_id"):
+        value, confidence = _read_ocr_id(value, confidence)
     source = "+".join(sorted({c.source for c in group}))
     return FieldValue(
         value=value,
@@ -169,12 +169,45 @@ def best_supported(candidates: list[Candidate], pages: PageMap) -> FieldValue | 
     )
 
 
-_OCR_DIGIT = {"O": "0", "o": "0", "D": "0", "I": "1", "l": "1", "|": "1", "S": "5", "B": "8", "Z": "2"}
+_OCR_DIGIT = {"O": "0", "o": "0", "D": "0", "I": "1", "l": "1", "|": "1", "S": "5", "B": "8", "Z": "2",
+              "L": "1"}
+# A Medicare Beneficiary Identifier has no S, L, O, I, B or Z (CMS left them out because they
+# pass for digits), so one read in an MBI-shaped value is the digit it looks like. Positions:
+# digit 1-9, letter, letter-or-digit, digit, letter, letter-or-digit, digit, letter, letter,
+# digit, digit; hyphens after the 4th and 7th.
+_MBI_DIGIT = r"[0-9OoIlLSBZ|]"
+_MBI_LETTER = r"[AC-HJKMNP-RT-Y]"
+_MBI_EITHER = r"[0-9AC-HJKMNP-RT-YOoIlLSBZ|]"
+_MBI_SHAPE = re.compile(
+    rf"{_MBI_DIGIT}{_MBI_LETTER}{_MBI_EITHER}{_MBI_DIGIT}-?{_MBI_LETTER}{_MBI_EITHER}{_MBI_DIGIT}-?"
+    rf"{_MBI_LETTER}{_MBI_LETTER}{_MBI_DIGIT}{_MBI_DIGIT}"
+)
+# What OCR may have read wrong in an ID, nothing saying which: a letter that passes for a digit,
+# touching a digit, in a run of one or two letters ("US822140903" may be U5822140903; a run of
+# three is a card's alpha prefix, "YPB844103392"), or a symbol no ID prints ("K@834107702").
+_AMBIGUOUS_OCR_ID = re.compile(
+    r"(?<![A-Za-z])[A-Za-z]?[OoDIl|SBZ](?=\d)|(?<=\d)[OoDIl|SBZ][A-Za-z]?(?![A-Za-z])|[^\w\- ]"
+)
 
 
 def _fix_ocr_digits(value: str) -> str:
-    """A letter OCR read between two digits of an ID is the digit it looks like (``58221O09``)."""
+    """A letter OCR read where an ID has a digit is the digit it looks like.
+
+    Between two digits (``58221O09``), or anywhere in an MBI-shaped value (``1EG4-TE5-MK7B``).
+    """
+    if _MBI_SHAPE.fullmatch(value):
+        return re.sub(r"[OoIlLSBZ|]", lambda m: _OCR_DIGIT[m.group(0)], value)
     return re.sub(r"(?<=\d)[OoDIl|SBZ](?=\d)", lambda m: _OCR_DIGIT[m.group(0)], value)
+
+
+def _read_ocr_id(value: str, confidence: float) -> tuple[str, float]:
+    """An ID read by OCR, its look-alike letters fixed; less sure when that was needed or unsure."""
+    fixed = _fix_ocr_digits(value)
+    if _AMBIGUOUS_OCR_ID.search(fixed):
+        confidence = min(confidence, conf.OCR_ID_AMBIGUOUS_CAP)
+    elif fixed != value:
+        confidence -= conf.OCR_ID_FIXED_PENALTY
+    return fixed, round(max(0.0, confidence), 3)
 
 
 def _relative_deadline(text: str, values: dict[str, FieldValue | None],

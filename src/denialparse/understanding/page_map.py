@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 
-from denialparse.types import Evidence, LetterText, TextSource
+from denialparse.types import Evidence, LetterText, PageText, TextSource
 from denialparse.understanding import confidence as conf
 
 
@@ -32,10 +32,16 @@ class PageMap:
             ]
         return Evidence(page=page.number, start=local_start, end=local_end, bbox=bbox)
 
+    def read_by_ocr(self, start: int) -> bool:
+        """Whether the text at ``start`` was read by OCR (its look-alike characters may be wrong)."""
+        return self._page(start).source is TextSource.OCR
+
     def reliability(self, start: int) -> float:
         """How far to trust text at ``start``: 1.0 for a text layer, else from the OCR confidence."""
-        index = max(0, bisect.bisect_right(self.offsets, start) - 1)
-        page = self.letter.pages[index]
+        page = self._page(start)
         if page.source is not TextSource.OCR or page.confidence is None:
             return 1.0
         return min(1.0, conf.OCR_RELIABILITY_FLOOR + conf.OCR_RELIABILITY_SLOPE * page.confidence)
+
+    def _page(self, start: int) -> PageText:
+        return self.letter.pages[max(0, bisect.bisect_right(self.offsets, start) - 1)]
