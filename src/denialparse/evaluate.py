@@ -6,7 +6,9 @@ the letter doesn't say it, and that field is not scored for that letter.
 
 Scoring (the contract's rules):
     * ``denial_type``, ``plan_type``, ``letter_date``, ``service_date``: exact.
-    * ``payer``: the canonical brand or a known alias of it.
+    * ``payer``: the canonical brand or a known alias of it; so is the optional ``benefit_manager``
+      (the PBM, radiology or utilization-review company or TPA that decided for the plan), scored
+      only on letters whose label has that key.
     * ``member_id``, ``claim_id``: exact after dropping spaces and punctuation.
     * ``therapy``, ``denial_reason`` (and the optional ``patient_name``, ``provider_name``):
       fuzzy, by token overlap, since the printed span's boundaries are a matter of taste.
@@ -39,6 +41,7 @@ __all__ = [
     "EvaluationReport",
     "FieldScore",
     "LetterScore",
+    "brand_matches",
     "evaluate_corpus",
     "format_report",
     "ids_match",
@@ -48,8 +51,9 @@ __all__ = [
 ]
 
 # Scored fields, in report order: the denial type, then the contract's fields (the last two,
-# patient and provider, are optional label keys, scored only when a corpus labels them).
-FIELDS: tuple[str, ...] = ("denial_type", *FIELD_NAMES)
+# patient and provider, are optional label keys, scored only when a corpus labels them), then the
+# benefit manager (an addition to the contract, also optional).
+FIELDS: tuple[str, ...] = ("denial_type", *FIELD_NAMES, "benefit_manager")
 LETTER_SUFFIXES: tuple[str, ...] = (".pdf", ".tif", ".tiff", ".png", ".jpg", ".jpeg", ".txt")
 FUZZY_THRESHOLD = 0.5
 
@@ -154,13 +158,19 @@ def payer_matches(pred_value: str | None, pred_raw: str | None, label: dict[str,
     Returns:
         Whether the prediction names the labelled payer.
     """
-    canonical = label.get("payer_canonical") or label.get("payer")
-    if not canonical or not (pred_value or pred_raw):
+    return brand_matches(pred_value, pred_raw, label.get("payer_canonical") or label.get("payer"),
+                         label.get("payer"))
+
+
+def brand_matches(pred_value: str | None, pred_raw: str | None, *names: str | None) -> bool:
+    """Whether the prediction (value or as printed) is one of ``names`` or a known alias of one."""
+    wanted = [_norm_name(n) for n in names if n]
+    if not wanted or not (pred_value or pred_raw):
         return False
-    want = _norm_name(canonical)
-    accepted = _aliases().get(want, set()) | {want}
-    if label.get("payer"):
-        accepted.add(_norm_name(label["payer"]))
+    table = _aliases()
+    # A printed name stands for its brand: "Carelon Health" accepts "Carelon Medical Benefits ...".
+    brands = {canonical for canonical, aliases in table.items() if aliases & set(wanted)}
+    accepted = set(wanted).union(*(table.get(n, set()) for n in {*wanted, *brands}))
     return any(p and _norm_name(p) in accepted for p in (pred_value, pred_raw))
 
 
@@ -227,6 +237,8 @@ def _verdict(name: str, result: LetterResult, label: dict[str, Any], gold: str) 
         return False
     if name == "payer":
         return payer_matches(fv.value, fv.raw, label)
+    if name == "benefit_manager":
+        return brand_matches(fv.value, fv.raw, gold)
     if name in ("member_id", "claim_id"):
         return ids_match(fv.value, gold) or ids_match(fv.raw, gold)
     if name in ("therapy", "denial_reason", "patient_name", "provider_name"):

@@ -7,7 +7,11 @@ All of classification is here:
    external review") is discounted so it doesn't outvote the real reason, and a sentence with
    reason wording ("because", "does not meet") counts more. Each printed CARC / NCPDP / DUR code
    (``data/codes.toml``) adds to its denial type. Plan-type cues (``data/plan_cues.toml``) are
-   scored over the whole letter. The pipeline's classifier component stores both
+   scored over the whole letter; the regulation a notice's appeal rights cite weighs most, and a
+   cue in a sentence about other coverage ("If you have Medicare ...", "Other resources") counts
+   for little, since notice forms print such paragraphs about every other program. The same test
+   keeps a payer named there from being the letter's payer (``finders/payers.py``). The
+   pipeline's classifier component stores both
    :class:`RuleScores` on the ``Doc``.
 2. Blend. A softmax turns the rule scores into probabilities, which are blended with the trained
    text classifiers (``textcat_denial``, ``textcat_plan``; temperature-scaled as the model's
@@ -20,6 +24,7 @@ The reason finder (``finders/reasons.py``) uses the same cue scores to pick the 
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from dataclasses import dataclass
@@ -152,24 +157,98 @@ def code_denial_type(code: str) -> str | None:
 
 
 def plan_rule_scores(text: str) -> RuleScores:
-    """Score the plan types from the wording the law makes plans print."""
+    """Score the plan types from the wording the law makes plans print.
+
+    A cue counts in full where the letter speaks of itself ("Your Medicare Advantage plan", "under
+    29 CFR 2560.503-1"); where it speaks of someone else's coverage ("If you have Medicare, ...",
+    "Medicaid members should ...", an "Other resources" paragraph) it counts for much less: official
+    notice forms print such paragraphs about every other program.
+    """
     raw: dict[str, float] = {}
     evidence: dict[str, list[tuple[int, int]]] = {}
-    low = text.lower()
-    if len(low) != len(text):  # a few characters lower-case to two: keep the offsets right
-        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    others: dict[str, list[tuple[int, int]]] = {}
+    low = lowered(text)
+    # Cues match across the letter's line breaks (same length: the offsets stay right).
+    flat = low.replace("\n", " ")
     for label, cues in _compiled_plan_cues():
         for pattern, weight in cues:
-            matches = list(pattern.finditer(low))
-            if matches:
+            own, other = [], []
+            for m in pattern.finditer(flat):
+                (other if about_other_coverage(low, m.start(), m.end()) else own).append(m)
+            if own:
                 # A cue counts a little more when repeated, but not linearly.
-                raw[label] = raw.get(label, 0.0) + weight * (1 + 0.2 * min(len(matches) - 1, 3))
-                evidence.setdefault(label, []).extend((m.start(), m.end()) for m in matches[:2])
+                score = weight * (1 + 0.2 * min(len(own) - 1, 3))
+            elif other:
+                score = weight * conf.PLAN_CUE_OTHER_COVERAGE_WEIGHT
+            else:
+                continue
+            raw[label] = raw.get(label, 0.0) + score
+            evidence.setdefault(label, []).extend((m.start(), m.end()) for m in own[:2])
+            others.setdefault(label, []).extend((m.start(), m.end()) for m in other[:2])
+    for label, spans in others.items():  # the letter's own wording is the better evidence
+        evidence.setdefault(label, []).extend(spans)
     # Part D letters also say "Medicare" and often "Medicare Advantage" in boilerplate: a drug
     # coverage determination is Part D when both are present.
     if raw.get("medicare_part_d", 0) >= 3 and raw.get("medicare_advantage", 0) > 0:
         raw["medicare_advantage"] *= 0.5
     return RuleScores(raw, evidence)
+
+
+# A sentence whose condition is coverage the reader may not have: "If you have Medicare ...",
+# "if your plan is a Medicare Advantage plan", "If you are a Medicaid member, ask ..." (matched on
+# the sentence up to the end of the cue). Not "If you have questions about your plan".
+_CONDITION_ON_COVERAGE = re.compile(
+    r"\b(?:if|unless|whether)\s+(?:you|your\s+(?:plan|coverage|insurance)|the\s+(?:member|patient|"
+    r"enrollee|claimant)|this\s+(?:plan|notice|letter))\s+(?:also\s+|currently\s+)?(?:have|has|are|"
+    r"is|were|was|get|gets|receive|receives|qualify|qualifies)\b"
+    r"(?!\s+(?:any\s+)?(?:questions?|concerns?|problems?|trouble|difficulty|not)\b)"
+    r"[^,.;:!?]{0,60}?\b(?:medicare|medicaid|chip|tricare|fehb|marketplace|plan|coverage|insurance|"
+    r"enrolled|member|eligible|benefits)\b"
+    # ... or offers it: "You may be eligible for Medicaid or CHIP", "you might qualify for ..."
+    r"|\b(?:may|might|could)\s+(?:also\s+)?(?:be\s+eligible|qualify|apply)\b"
+)
+# A sentence addressed to another program's readers: "Medicare Advantage members should ...".
+_OTHER_READERS = re.compile(
+    r"\b(?:medicare|medicaid|advantage|chip|tricare|fehb|marketplace|federal|part\s+d)\s+"
+    r"(?:(?:health\s+)?plan\s+)?(?:members|enrollees|beneficiaries|participants|recipients)\s+"
+    r"(?:should|may|can|must|need)\b"
+)
+# A paragraph about other programs: "Other resources", "Other rights", the taglines.
+_OTHER_PARAGRAPH = re.compile(
+    r"\b(?:other|additional)\s+(?:resources|rights|help|programs|information|coverage)\b|"
+    r"language\s+assistance|nondiscrimination|discrimination\s+is\s+against"
+)
+_SENTENCE_END = re.compile(r"[.!?;]\s|\n\s*\n")
+
+
+def lowered(text: str) -> str:
+    """The text in lower case, with the same offsets (a few characters lower-case to two)."""
+    low = text.lower()
+    if len(low) != len(text):
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    return low
+
+
+def about_other_coverage(low: str, start: int, end: int) -> bool:
+    """Whether the words at ``low[start:end]`` (of the lower-cased letter) speak of coverage other
+    than the letter's own: a plan-type cue or a payer's name there says little about the letter."""
+    sentences, paragraphs = _boundaries(low)
+    i = bisect.bisect_right(sentences, start) - 1
+    sentence_head = low[max(sentences[i] if i >= 0 else 0, start - 300):start]
+    if _CONDITION_ON_COVERAGE.search(sentence_head + low[start:end]):
+        return True
+    if _OTHER_READERS.search(sentence_head + low[start:end + 40]):
+        return True
+    j = bisect.bisect_right(paragraphs, start) - 1
+    paragraph = paragraphs[j] if j >= 0 else 0
+    return bool(_OTHER_PARAGRAPH.search(low, paragraph, paragraph + 60))
+
+
+@lru_cache(maxsize=2)
+def _boundaries(low: str) -> tuple[list[int], list[int]]:
+    """Where the letter's sentences and paragraphs start (found once per letter, not per cue)."""
+    return ([m.end() for m in _SENTENCE_END.finditer(low)],
+            [m.end() for m in re.finditer(r"\n[ \t]*\n", low)])
 
 
 @lru_cache(maxsize=1)

@@ -97,8 +97,17 @@ PAYER_LOW_PRIORITY_ALIASES: dict[str, float] = {
     "MEDICARE": 0.5,
     "CENTERS FOR MEDICARE & MEDICAID SERVICES": 0.55,
 }
-UNKNOWN_PAYER_FIRST_LINE = 0.60  # a payer-like letterhead line the lexicon doesn't know
-UNKNOWN_PAYER_LATER_LINE = 0.50  # a later one (a department or a plan name)
+PAYER_PROGRAM = 0.55  # a state Medicaid program (TennCare): the payer only when no plan is named
+# A letterhead line the lexicon doesn't know: one that reads like a health plan's name ("...
+# Health Plan", "... Insurance Company") is surer than another payer-like line ("... Benefits
+# Network"); a later line of the same kind is less sure than the first.
+UNKNOWN_PAYER_PLAN_NAME = 0.62
+UNKNOWN_PAYER_OTHER_NAME = 0.56
+UNKNOWN_PAYER_LATER_LINE_PENALTY = 0.06
+# The plan's name in what the law makes it print about itself ("Acme Health Plan is an HMO plan
+# with a Medicare contract", "... complies with applicable Federal civil rights laws").
+PAYER_IN_DISCLAIMER = 0.66
+UNKNOWN_PAYER_SIGNATURE = 0.50  # a payer-like line under the closing ("Sincerely,")
 
 # -------------------------------------------------------------------------- the model's entities
 NER_PRECISION_DEFAULT = 0.85  # a label's precision when the model ships no calibration.json
@@ -135,6 +144,10 @@ PLAN_RULE_WEIGHT_MAX = 0.85
 RULE_WEIGHT_STEP = 0.08
 DENIAL_BASELINE_PRIOR = 0.5  # "other" gets this raw score, so an empty letter isn't 1/12 each
 PLAN_RULE_SHARPNESS = 1.5  # plan cues are strong evidence: a sharper softmax than for denials
+# A plan cue in a sentence about someone else's coverage ("If you have Medicare ...", "Medicaid
+# members should ...", an "Other resources" paragraph) counts this much of its weight: notice
+# forms print such paragraphs about every other program.
+PLAN_CUE_OTHER_COVERAGE_WEIGHT = 0.2
 
 # ------------------------------------------------------------------------ entity tagger decoding
 SURE_OUTSIDE = 0.98  # a token this surely outside any entity is not decoded (entity_tags.py)

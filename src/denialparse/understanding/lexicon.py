@@ -4,7 +4,8 @@ The lists are data, not code: each file under ``understanding/data/`` says where
 from. They are package data, read through ``importlib.resources`` (so they load from a wheel as
 from a checkout):
 
-- ``payers.toml``: payer brands and their letterhead aliases, administrators, benefit managers, weak aliases;
+- ``payers.toml``: payer brands and their letterhead aliases, administrators, benefit managers, state
+  programs, weak aliases;
 - ``plan_cues.toml`` / ``denial_cues.toml``: cue phrases (regular expressions) with weights;
 - ``codes.toml``: CARC and NCPDP codes -> denial type;
 - ``id_labels.toml``: the labels that introduce a member ID or a claim number.
@@ -50,6 +51,8 @@ PAYER_ALIASES: dict[str, tuple[str, ...]] = {
 ADMINISTRATORS: frozenset[str] = frozenset(_payers["roles"]["administrators"])
 # Canonical payers that manage a benefit (pharmacy, radiology, utilization review) for a plan.
 BENEFIT_MANAGERS: frozenset[str] = frozenset(_payers["roles"]["benefit_managers"])
+# Canonical payers that are state programs rather than plans (TennCare, Medi-Cal ...).
+PROGRAMS: frozenset[str] = frozenset(_payers["roles"]["programs"])
 # Aliases too short or too common to trust outside the letterhead (upper case).
 WEAK_ALIASES: frozenset[str] = frozenset(_payers["roles"]["weak_aliases"])
 # Plan type -> (regex, weight) cues, matched on the lower-cased letter.

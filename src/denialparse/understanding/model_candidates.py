@@ -17,7 +17,7 @@ from denialparse.understanding.candidate import Candidate
 from denialparse.understanding.entity_tags import TagScores, predicted_entities
 from denialparse.understanding.finders.dates import parse_date
 from denialparse.understanding.finders.names import clean_name
-from denialparse.understanding.finders.payers import canonical_payer
+from denialparse.understanding.finders.payers import canonical_payer, without_department
 from denialparse.understanding.finders.therapy import clean_therapy
 
 if TYPE_CHECKING:
@@ -61,6 +61,8 @@ def _clean_value(field: str, raw: str) -> str | None:
         parsed = parse_date(raw)
         return parsed.isoformat() if parsed else None
     if field == "payer":
+        # A letterhead department ("Finance Center", "Pharmacy Services") is not the payer.
+        value = without_department(value) if value else None
         return canonical_payer(value) if value else None
     if field in ("member_id", "claim_id"):
         # An ID has digits and some length: "1.LC" read off a smudged fax is not one.

@@ -9,7 +9,7 @@ One module per kind of thing found:
 ``therapy``     therapy
 ``reasons``     denial_reason
 ``addresses``   appeal_address
-``payers``      payer (known brands, unknown letterheads), administrator, named plan
+``payers``      payer (known brands, letterhead, signature, disclaimer), administrator, named plan
 ``codes``       reference_codes (CARC, RARC, NCPDP, DUR)
 ==============  ====================================================================
 
@@ -56,4 +56,5 @@ def find_candidates(text: str, sentences: list[Sentence],
     candidates += payers.find_named_plan(text)
     candidates += payers.known_payers(text, payer_spans)
     candidates += payers.find_unknown_payer(text)
+    candidates += payers.find_payer_in_disclaimer(text)
     return candidates
