@@ -39,6 +39,8 @@ def _therapy(text: str, rules_nlp) -> str | None:
     "them in advance",
     "services that were not approved",
     "Major depressive disorder (F33.1)",
+    "Denied - not medically necessary",
+    "See attached",
 ])
 def test_what_is_not_a_therapy(phrase: str) -> None:
     assert clean_therapy(phrase) is None
@@ -50,6 +52,7 @@ def test_what_is_not_a_therapy(phrase: str) -> None:
     ("home health care", "home health care"),
     ("request to cover Dupixent 300 mg/2 mL pen", "Dupixent 300 mg/2 mL pen"),
     ("claim for arthroscopic meniscectomy", "arthroscopic meniscectomy"),
+    ("Claim \u2014 64483 (Epidural steroid injection)", "64483 (Epidural steroid injection)"),
     ("US abdomen, complete (76700)", "US abdomen, complete (76700)"),
 ])
 def test_what_is_a_therapy(raw: str, value: str) -> None:
@@ -158,6 +161,13 @@ def test_listed_below_reads_the_next_line(rules_nlp) -> None:
             "Outpatient sleep study, attended (95811), on 02/11/2026, at Northgate Clinic.\n\n"
             "The plan did not approve them in advance.\n")
     assert _therapy(text, rules_nlp) == "Outpatient sleep study, attended (95811)"
+
+
+def test_a_filled_in_notice_form_names_it_after_the_following(rules_nlp) -> None:
+    text = ("We have denied coverage of the following prescription drug(s) that you or your "
+            "physician requested:\n    Tremfya 100 mg/mL prefilled syringe\n\n"
+            "We denied this request because the above drug is not on our formulary.\n")
+    assert _therapy(text, rules_nlp) == "Tremfya 100 mg/mL prefilled syringe"
 
 
 def test_a_coded_therapy_in_a_sentence_beats_a_looser_one() -> None:

@@ -17,10 +17,13 @@ from denialparse.understanding import lexicon
 from denialparse.understanding.candidate import Candidate
 from denialparse.understanding.finders.dates import DATE_RE
 
+# Between a label and its value: a colon, a dash, or dot leaders ("Procedure ...... Knee MRI").
+_SEPARATOR = r":|-|\.{3,}|\u2026+"
 # "Drug Name/Strength: ...", "RE: Service requested - ...", the value on the label's line or, when
 # the label ends its line, on the next. The label's words are checked by _is_therapy_label.
 _THERAPY_LABEL = re.compile(
-    r"^[ \t]*(?:re\s*:\s*)?(?P<label>[A-Za-z][A-Za-z /()]{1,45}?)[ \t]*(?P<sep>[:\-])[ \t]*"
+    r"^[ \t]*(?:re\s*:\s*)?(?P<label>[A-Za-z][A-Za-z /()]{1,45}?)[ \t]*"
+    r"(?P<sep>" + _SEPARATOR + r")[ \t]*"
     r"(?P<next>\n[ \t]*)?(?P<value>[^\n]{3,120})"
     # a value wrapped onto an indented line of its own (not another "Label: value" line)
     r"(?P<more>\n[ \t]{4,}(?![^\n]{0,40}:)[^\s][^\n]{2,120})?",
@@ -67,10 +70,11 @@ _SERVICE_LINE = re.compile(
     r"^[ \t]*(?:service\s+)?line\s*(?:#|no\.?)?\s*\d{1,3}\s*[:\-][ \t]*(?P<value>[^\n]{3,120})",
     re.IGNORECASE | re.MULTILINE,
 )
-# "the services listed below that you received:" and the service on the next line.
+# "the services listed below that you received:", "the following drug(s) you requested:" and
+# the service after the colon or on the next line (a notice form's blank, filled in).
 _LISTED_BELOW = re.compile(
-    r"\b(?:listed|shown|described)\s+below\b[^\n.:]{0,60}:[ \t]*\n[ \t]*"
-    r"(?P<value>[^\n]{3,120})",
+    r"\b(?:(?:listed|shown|described)\s+below|the\s+following)\b[^\n.:]{0,80}:[ \t]*"
+    r"(?:\n[ \t]*)?(?P<value>[^\n]{3,120})",
     re.IGNORECASE,
 )
 # A claim table: a header row with a column naming the service, and the first row under it.
@@ -97,7 +101,8 @@ _RUN_TOGETHER_ROW = re.compile(
 
 _THERAPY_JUNK = re.compile(
     r"^(your|the|this|a|an|our)\s+|\s*\((?:the\s+)?\"?(?:service|drug|item)\"?\)$"
-    r"|^(?:request|claim|coverage|payment|authori[sz]ation|approval)\s+(?:for|of|to\s+cover)\s+",
+    r"|^(?:request|claim|coverage|payment|authori[sz]ation|approval)\s+(?:for|of|to\s+cover)\s+"
+    r"|^(?:claim|request)\s*[:\u2013\u2014-]\s*",  # "RE: Denial of Claim \u2014 27447 (...)"
     re.IGNORECASE,
 )
 _NOT_A_THERAPY = re.compile(
@@ -120,7 +125,7 @@ _PLACEHOLDER = re.compile(r"[\[\]<>{}]|_{3,}")
 _CLAUSE = re.compile(
     r"^(?:it|its|they|them|he|she|we|you|which|who|whom|that|because|since|if|when|while|so|but|"
     r"and|or|nor|is|are|was|were|be|been|has|have|had|do|does|did|will|would|shall|should|may|"
-    r"might|can|could|cannot|must|not|to|please|there|here|why|how)\b"
+    r"might|can|could|cannot|must|not|to|please|there|here|why|how|denied|approved|none)\b"
     r"|\b(?:because|since|although|unless|whether)\b"
     r"|(?-i:\b(?:it|we|you|they|is|are|was|were|has\s+been|have\s+been|will\s+be|cannot|"
     r"does\s+not|did\s+not)\b)",
@@ -136,7 +141,8 @@ _THERAPY_MARK = re.compile(
 )
 _DIAGNOSIS_LINE = re.compile(
     r"^[ \t]*(?:(?:primary|principal|secondary|admitting)\s+)?(?:diagnos[ie]s|dx|condition|"
-    r"icd(?:-?10)?(?:\s+codes?)?)(?:\s+codes?)?(?:\(s\))?\s*[:\-][ \t]*(?P<value>[^\n]{3,160})",
+    r"icd(?:-?10)?(?:\s+codes?)?)(?:\s+codes?)?(?:\(s\))?[ \t]*(?:" + _SEPARATOR + r")[ \t]*"
+    r"(?P<value>[^\n]{3,160})",
     re.IGNORECASE | re.MULTILINE,
 )
 
@@ -196,7 +202,7 @@ def _is_therapy_label(label: str) -> bool:
 def _labelled(text: str, diagnoses: tuple[str, ...]) -> list[Candidate]:
     out = []
     for m in _THERAPY_LABEL.finditer(text):
-        if not _is_therapy_label(m["label"]) or (m["next"] and m["sep"] != ":"):
+        if not _is_therapy_label(m["label"]) or (m["next"] and m["sep"] == "-"):
             continue
         raw, end = m["value"], m.end("value")
         if m["more"] and not re.search(r"[ \t]{2,}", raw.strip()):  # one column: it wrapped
