@@ -41,6 +41,9 @@ def _therapy(text: str, rules_nlp) -> str | None:
     "Major depressive disorder (F33.1)",
     "Denied - not medically necessary",
     "See attached",
+    "XXXXXXXXXXXX",
+    "presence of",
+    "appeal 2",
 ])
 def test_what_is_not_a_therapy(phrase: str) -> None:
     assert clean_therapy(phrase) is None
@@ -53,6 +56,8 @@ def test_what_is_not_a_therapy(phrase: str) -> None:
     ("request to cover Dupixent 300 mg/2 mL pen", "Dupixent 300 mg/2 mL pen"),
     ("claim for arthroscopic meniscectomy", "arthroscopic meniscectomy"),
     ("Claim \u2014 64483 (Epidural steroid injection)", "64483 (Epidural steroid injection)"),
+    ("Prior Authorization \u2014 Insulin pump (E0784)", "Insulin pump (E0784)"),
+    ("Insulin pump (E0784))", "Insulin pump (E0784)"),
     ("US abdomen, complete (76700)", "US abdomen, complete (76700)"),
 ])
 def test_what_is_a_therapy(raw: str, value: str) -> None:

@@ -101,8 +101,7 @@ _RUN_TOGETHER_ROW = re.compile(
 
 _THERAPY_JUNK = re.compile(
     r"^(your|the|this|a|an|our)\s+|\s*\((?:the\s+)?\"?(?:service|drug|item)\"?\)$"
-    r"|^(?:request|claim|coverage|payment|authori[sz]ation|approval)\s+(?:for|of|to\s+cover)\s+"
-    r"|^(?:claim|request)\s*[:\u2013\u2014-]\s*",  # "RE: Denial of Claim \u2014 27447 (...)"
+    r"|^(?:request|claim|coverage|payment|authori[sz]ation|approval)\s+(?:for|of|to\s+cover)\s+",
     re.IGNORECASE,
 )
 _NOT_A_THERAPY = re.compile(
@@ -120,7 +119,15 @@ _TAIL = re.compile(
     r"|,?\s+(?:on|from|dated)\s+(?:\d{1,2}/|[A-Z][a-z]{2,8}\.?\s+\d).*$"
 )
 # A case placeholder left in a template: "[name of service]", "<drug>", "____".
-_PLACEHOLDER = re.compile(r"[\[\]<>{}]|_{3,}")
+_PLACEHOLDER = re.compile(r"[\[\]<>{}]|_{3,}|\b[Xx]{4,}\b")
+# A fragment cut short: it ends on a preposition, article, conjunction or title ("presence of",
+# "consultation with Dr" cut at the period of "Dr.").
+_FRAGMENT_END = re.compile(
+    r"\b(?:of|for|to|with|without|and|or|the|a|an|in|on|by|at|from|per|as|than|dr|mr|mrs|ms)$",
+    re.IGNORECASE,
+)
+# A head of generic words before a dash or colon: "Prior Authorization \u2014 CPAP device".
+_HEAD = re.compile(r"(?P<head>[^:\u2013\u2014]{2,60}?)\s*(?::|\u2013|\u2014|\s-\s)\s*(?P<rest>.+)")
 # A clause, not a noun phrase: it opens with a pronoun, conjunction or verb, or holds a finite verb.
 _CLAUSE = re.compile(
     r"^(?:it|its|they|them|he|she|we|you|which|who|whom|that|because|since|if|when|while|so|but|"
@@ -160,9 +167,9 @@ def is_therapy_phrase(value: str, diagnoses: tuple[str, ...] = ()) -> bool:
             phrase printed as the diagnosis is not the therapy.
     """
     words = _words(value)
-    if _PLACEHOLDER.search(value) or _CLAUSE.search(value):
+    if _PLACEHOLDER.search(value) or _CLAUSE.search(value) or _FRAGMENT_END.search(value):
         return False
-    if all(w in lexicon.THERAPY_GENERIC_WORDS for w in words):
+    if all(w in lexicon.THERAPY_GENERIC_WORDS or w.isdigit() for w in words):
         return False  # "the requested service(s)", "coverage of the above drug"
     letters = re.sub(r"[^A-Za-z]", "", value)
     if letters.isupper() and any(w in lexicon.THERAPY_HEADING_WORDS for w in words):
@@ -186,7 +193,12 @@ def clean_therapy(raw: str, diagnoses: tuple[str, ...] = ()) -> str | None:
     while previous != value:
         previous = value
         value = _THERAPY_JUNK.sub("", value).strip()
-    value = _TAIL.sub("", value).strip(" ,")
+    value = _TAIL.sub("", value).strip(" ,").lstrip("/ ")
+    head = _HEAD.match(value)
+    if head and all(w in lexicon.THERAPY_GENERIC_WORDS for w in _words(head["head"])):
+        value = head["rest"]
+    if value.endswith(")") and value.count(")") > value.count("("):
+        value = value[:-1].rstrip()  # "Total Knee Arthroplasty)": the span lost its "("
     if len(value) < 3 or _NOT_A_THERAPY.match(value) or not re.search(r"[A-Za-z]{3}", value):
         return None
     return value if is_therapy_phrase(value, diagnoses) else None
