@@ -162,7 +162,7 @@ def test_a_service_line_names_the_service_a_code_only_refers_to(rules_nlp) -> No
 
 
 def test_listed_below_reads_the_next_line(rules_nlp) -> None:
-    text = ("We will not pay for the services shown below that you received:\n"
+    text = ("We will not pay for the services shown below that you\nreceived:\n"
             "Outpatient sleep study, attended (95811), on 02/11/2026, at Northgate Clinic.\n\n"
             "The plan did not approve them in advance.\n")
     assert _therapy(text, rules_nlp) == "Outpatient sleep study, attended (95811)"
@@ -173,6 +173,13 @@ def test_a_filled_in_notice_form_names_it_after_the_following(rules_nlp) -> None
             "physician requested:\n    Tremfya 100 mg/mL prefilled syringe\n\n"
             "We denied this request because the above drug is not on our formulary.\n")
     assert _therapy(text, rules_nlp) == "Tremfya 100 mg/mL prefilled syringe"
+
+
+def test_the_reasons_listed_below_are_no_therapy() -> None:
+    text = ("We denied the request for the reasons listed below:\n"
+            "Records do not show a trial of two preferred drugs.\n\n"
+            "To appeal, do the following:\n1. Call member services.\n")
+    assert find_therapy(text) == []
 
 
 def test_a_coded_therapy_in_a_sentence_beats_a_looser_one() -> None:

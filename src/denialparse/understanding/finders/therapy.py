@@ -71,10 +71,14 @@ _SERVICE_LINE = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 # "the services listed below that you received:", "the following drug(s) you requested:" and
-# the service after the colon or on the next line (a notice form's blank, filled in).
+# the service after the colon or on the next line (a notice form's blank, filled in). Not "the
+# reasons listed below:": the words before say a service, drug or item follows.
+_THINGS = (r"(?:services?|items?|drugs?|medications?|procedures?|treatments?|equipment|supplies|"
+           r"devices?|tests?)(?:\(s\))?")
 _LISTED_BELOW = re.compile(
-    r"\b(?:(?:listed|shown|described)\s+below|the\s+following)\b[^\n.:]{0,80}:[ \t]*"
-    r"(?:\n[ \t]*)?(?P<value>[^\n]{3,120})",
+    r"\b(?:" + _THINGS + r"(?:\s*/\s*" + _THINGS + r")?\s+(?:listed|shown|described)\s+below"
+    r"|the\s+following\s+(?:[a-z]+\s+){0,2}?" + _THINGS + r")\b"
+    r"(?:[^\n.:]|\n(?!\s*\n)){0,80}:[ \t]*(?:\n[ \t]*)?(?P<value>[^\n]{3,120})",
     re.IGNORECASE,
 )
 # A claim table: a header row with a column naming the service, and the first row under it.
