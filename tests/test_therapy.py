@@ -39,6 +39,7 @@ def _therapy(text: str, rules_nlp) -> str | None:
     "them in advance",
     "services that were not approved",
     "Major depressive disorder (F33.1)",
+    "moderate to severe plaque psoriasis",
     "Denied - not medically necessary",
     "See attached",
     "XXXXXXXXXXXX",
@@ -58,6 +59,8 @@ def test_what_is_not_a_therapy(phrase: str) -> None:
     ("Claim \u2014 64483 (Epidural steroid injection)", "64483 (Epidural steroid injection)"),
     ("Prior Authorization \u2014 Insulin pump (E0784)", "Insulin pump (E0784)"),
     ("Insulin pump (E0784))", "Insulin pump (E0784)"),
+    ("CPAP device for obstructive sleep apnea", "CPAP device"),
+    ("Botulinum toxin for injection", "Botulinum toxin for injection"),
     ("US abdomen, complete (76700)", "US abdomen, complete (76700)"),
 ])
 def test_what_is_a_therapy(raw: str, value: str) -> None:

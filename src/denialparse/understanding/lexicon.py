@@ -70,6 +70,8 @@ _therapy_words = _read("therapy_words.toml")["words"]
 THERAPY_GENERIC_WORDS: frozenset[str] = frozenset(_therapy_words["generic"])
 # Words of a notice heading ("NOTICE OF DENIAL"): in capitals, the phrase is a heading.
 THERAPY_HEADING_WORDS: frozenset[str] = frozenset(_therapy_words["heading"])
+# Last words of diagnoses ("plaque psoriasis"): such a phrase names the condition, not a therapy.
+THERAPY_DIAGNOSIS_WORDS: frozenset[str] = frozenset(_therapy_words["diagnosis"])
 # Words a therapy label is made of, and those a label needs one of ("Drug Name/Strength:").
 THERAPY_LABEL_WORDS: frozenset[str] = frozenset(_therapy_words["label"])
 THERAPY_LABEL_HEADS: frozenset[str] = frozenset(_therapy_words["label_head"])

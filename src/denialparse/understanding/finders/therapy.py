@@ -130,6 +130,8 @@ _FRAGMENT_END = re.compile(
     r"\b(?:of|for|to|with|without|and|or|the|a|an|in|on|by|at|from|per|as|than|dr|mr|mrs|ms)$",
     re.IGNORECASE,
 )
+# "X for Y", "X to treat Y": when Y is a diagnosis, the therapy is X.
+_FOR_CONDITION = re.compile(r"(?P<thing>.{3,}?)\s+(?:for|to\s+treat)\s+(?P<condition>.+)$")
 # A head of generic words before a dash or colon: "Prior Authorization \u2014 CPAP device".
 _HEAD = re.compile(r"(?P<head>[^:\u2013\u2014]{2,60}?)\s*(?::|\u2013|\u2014|\s-\s)\s*(?P<rest>.+)")
 # A clause, not a noun phrase: it opens with a pronoun, conjunction or verb, or holds a finite verb.
@@ -178,10 +180,16 @@ def is_therapy_phrase(value: str, diagnoses: tuple[str, ...] = ()) -> bool:
     letters = re.sub(r"[^A-Za-z]", "", value)
     if letters.isupper() and any(w in lexicon.THERAPY_HEADING_WORDS for w in words):
         return False  # "NOTICE OF DENIAL OF MEDICAL COVERAGE"
-    if _ICD10.search(value) and not _THERAPY_MARK.search(value):
+    if (_ICD10.search(value) or _names_a_diagnosis(value)) and not _THERAPY_MARK.search(value):
         return False
     lowered = f" {' '.join(words)} "
     return not any(lowered in f" {d} " for d in diagnoses)
+
+
+def _names_a_diagnosis(phrase: str) -> bool:
+    """"Moderate plaque psoriasis": the phrase ends on a diagnosis word (``therapy_words.toml``)."""
+    words = _words(phrase)
+    return bool(words) and words[-1] in lexicon.THERAPY_DIAGNOSIS_WORDS
 
 
 def labelled_diagnoses(text: str) -> tuple[str, ...]:
@@ -201,6 +209,9 @@ def clean_therapy(raw: str, diagnoses: tuple[str, ...] = ()) -> str | None:
     head = _HEAD.match(value)
     if head and all(w in lexicon.THERAPY_GENERIC_WORDS for w in _words(head["head"])):
         value = head["rest"]
+    for_condition = _FOR_CONDITION.match(value)
+    if for_condition and _names_a_diagnosis(for_condition["condition"]):
+        value = for_condition["thing"]  # "CPAP device for obstructive sleep apnea"
     if value.endswith(")") and value.count(")") > value.count("("):
         value = value[:-1].rstrip()  # "Total Knee Arthroplasty)": the span lost its "("
     if len(value) < 3 or _NOT_A_THERAPY.match(value) or not re.search(r"[A-Za-z]{3}", value):
