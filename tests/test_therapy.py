@@ -45,6 +45,7 @@ def _therapy(text: str, rules_nlp) -> str | None:
     "XXXXXXXXXXXX",
     "presence of",
     "appeal 2",
+    "Outpatient",
 ])
 def test_what_is_not_a_therapy(phrase: str) -> None:
     assert clean_therapy(phrase) is None
@@ -59,6 +60,7 @@ def test_what_is_not_a_therapy(phrase: str) -> None:
     ("Claim \u2014 64483 (Epidural steroid injection)", "64483 (Epidural steroid injection)"),
     ("Prior Authorization \u2014 Insulin pump (E0784)", "Insulin pump (E0784)"),
     ("Insulin pump (E0784))", "Insulin pump (E0784)"),
+    ("prior authorization for Xolair 150 mg vial", "Xolair 150 mg vial"),
     ("CPAP device for obstructive sleep apnea", "CPAP device"),
     ("Botulinum toxin for injection", "Botulinum toxin for injection"),
     ("US abdomen, complete (76700)", "US abdomen, complete (76700)"),
@@ -183,6 +185,18 @@ def test_the_reasons_listed_below_are_no_therapy() -> None:
             "Records do not show a trial of two preferred drugs.\n\n"
             "To appeal, do the following:\n1. Call member services.\n")
     assert find_therapy(text) == []
+
+
+def test_a_summary_of_benefits_is_no_claim_table() -> None:
+    text = ("Service                 You pay        Plan pays\n"
+            "Urgent care visit       $40 copay      The rest\n")
+    assert find_therapy(text) == []
+
+
+def test_a_strength_with_a_decimal_point_is_read_whole(rules_nlp) -> None:
+    text = ("Regarding: Request for authorization of Wegovy 0.25 mg/0.5 mL pen\n"
+            "We denied the request for Wegovy 0.25 mg/0.5 mL pen because it is excluded.\n")
+    assert _therapy(text, rules_nlp) == "Wegovy 0.25 mg/0.5 mL pen"
 
 
 def test_a_coded_therapy_in_a_sentence_beats_a_looser_one() -> None:

@@ -29,7 +29,8 @@ _THERAPY_LABEL = re.compile(
     r"(?P<more>\n[ \t]{4,}(?![^\n]{0,40}:)[^\s][^\n]{2,120})?",
     re.IGNORECASE | re.MULTILINE,
 )
-_VALUE = r"(?P<value>(?:[^.;:\n]|\n(?!\s*\n)){3,110}?)"
+# A sentence's value: up to a full stop (not the point of "0.5 mL"), a semicolon or a blank line.
+_VALUE = r"(?P<value>(?:[^.;:\n]|(?<=\d)\.(?=\d)|\n(?!\s*\n)){3,110}?)"
 _VALUE_END = (
     r"(?=\s+(?:because|for\s+(?:your|the|you|chronic|treatment|dates?|services?|a\s|an\s)|to\s+treat|"
     r"prescribed|ordered|from\s|dated|on\s+\w+\s+\d|as\s|since|due\s+to|based|under|at\s|"
@@ -61,7 +62,8 @@ _THERAPY_SENTENCE = (
         + _VALUE + _VALUE_END
     ),
     re.compile(  # "RE: Coverage decision for X (CPT 97799)"
-        r"^[ \t]*(?i:re|subject)\s*:[^\n]*?\b(?i:for|of|regarding)\s+(?P<value>[^\n]{3,100})$",
+        r"^[ \t]*(?i:re|subject|regarding)\s*:[^\n]*?\b(?i:for|of|regarding)\s+"
+        r"(?P<value>[^\n]{3,100})$",
         re.MULTILINE,
     ),
 )
@@ -96,6 +98,13 @@ _DENIED_ROW = re.compile(r"\b(?:denied|not\s+covered|rejected|not\s+payable)\b",
 _CELL_GAP = re.compile(r"[ \t]*\|[ \t]*|[ \t]{2,}|\t")  # cells: between bars, or 2+ spaces
 _RULE_LINE = re.compile(r"^[\s+\-=|_]*$")  # "+-----+-----+" between a header and its rows
 _MONEY_COLUMN = re.compile(r"\b(?:billed|charges?|charged|amount|paid|allowed)\b", re.IGNORECASE)
+# A claim table, not a summary of benefits ("Service | You pay | Plan pays"): a column of amounts,
+# dates, codes, quantities or decisions next to the service.
+_CLAIM_COLUMN = re.compile(
+    r"\b(?:billed|charges?|charged|amount|paid|allowed|dates?|dos|codes?|cpt|hcpcs|ndc|qty|"
+    r"quantity|units|status|decision|determination)\b",
+    re.IGNORECASE,
+)
 # A row whose columns a PDF's text layer ran together: the first words after its leading dates
 # and codes, up to the first amount ("07/29/2025 CT angiography, coronary $2,960.00 $0.00").
 _CODE = r"(?:\d{5}|[A-Z]\d{4}|\d{4}[A-Z])"
@@ -105,7 +114,8 @@ _RUN_TOGETHER_ROW = re.compile(
 
 _THERAPY_JUNK = re.compile(
     r"^(your|the|this|a|an|our)\s+|\s*\((?:the\s+)?\"?(?:service|drug|item)\"?\)$"
-    r"|^(?:request|claim|coverage|payment|authori[sz]ation|approval)\s+(?:for|of|to\s+cover)\s+",
+    r"|^(?:prior\s+)?(?:request|claim|coverage|payment|authori[sz]ation|approval)\s+(?:request\s+)?"
+    r"(?:for|of|to\s+cover)\s+",
     re.IGNORECASE,
 )
 _NOT_A_THERAPY = re.compile(
@@ -280,7 +290,7 @@ def _service_column(header: str) -> tuple[int, int] | None:
     """
     cells = [c.strip() for c, _ in _cells(header)]
     columns = [k for k, c in enumerate(cells) if _COLUMN.fullmatch(c)]
-    if len(cells) >= 2 and len(columns) == 1:
+    if len(cells) >= 2 and len(columns) == 1 and _CLAIM_COLUMN.search(header):
         return columns[0], len(cells)
     if (len(cells) < 3 and _looks_like_header(header) and _MONEY_COLUMN.search(header)
             and _COLUMN.search(header)):
