@@ -127,9 +127,11 @@ _NOT_A_THERAPY = re.compile(
     r"services?|claim|request)$",
     re.IGNORECASE,
 )
-# Where a printed therapy ends: a following column label, or the date it was given on.
+# Where a printed therapy ends: a following column label (also one a PDF's text layer ran into
+# the value: "Repatha 140 mg/mL Prescriber NPI: 1234"), or the date it was given on.
 _TAIL = re.compile(
     r"\s+(?:Date|DOS|Member|Claim|Reference|NPI|Quantity|Qty)\b.*$"
+    r"|\s+[A-Z][a-z]+(?:\s+(?:[a-z]+|[A-Z]{2,4}|#))?(?:\s+[a-z]+)?\s*[:#]\s.*$"
     r"|,?\s+(?:on|from|dated)\s+(?:\d{1,2}/|[A-Z][a-z]{2,8}\.?\s+\d).*$"
 )
 # A case placeholder left in a template: "[name of service]", "<drug>", "____".
