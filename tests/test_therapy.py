@@ -202,6 +202,12 @@ def test_a_strength_with_a_decimal_point_is_read_whole(rules_nlp) -> None:
     assert _therapy(text, rules_nlp) == "Wegovy 0.25 mg/0.5 mL pen"
 
 
+def test_a_subject_line_that_is_the_drug(rules_nlp) -> None:
+    text = ("RE: CIMZIA 200 MG/ML PREFILLED SYRINGE\nRE: Member Ana Ruiz\n\n"
+            "We cannot approve the requested medication at this time.\n")
+    assert _therapy(text, rules_nlp) == "CIMZIA 200 MG/ML PREFILLED SYRINGE"
+
+
 def test_a_coded_therapy_in_a_sentence_beats_a_looser_one() -> None:
     text = ("We received a request for a cardiac event monitor (CPT 93229) for you. "
             "We denied coverage for remote monitoring because it is not medically necessary.\n")

@@ -67,6 +67,15 @@ _THERAPY_SENTENCE = (
         re.MULTILINE,
     ),
 )
+# A subject line that is the therapy itself: "RE: HUMIRA PEN 40 MG/0.4 ML" (a strength or a
+# CPT/HCPCS code says so; "RE: Member John Smith" is not one).
+_SUBJECT_IS_THERAPY = re.compile(
+    r"^[ \t]*(?:re|subject|regarding)\s*:[ \t]*(?P<value>[^\n]{3,100})$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_STRENGTH_OR_CODE = re.compile(
+    r"\b\d+(?:\.\d+)?\s*(?:mg|mcg|ml|units?|iu)\b|\b(?:CPT|HCPCS)\b", re.IGNORECASE
+)
 # A claim's service line: "Line 1: CPT 72148 - MRI, lumbar spine without contrast".
 _SERVICE_LINE = re.compile(
     r"^[ \t]*(?:service\s+)?line\s*(?:#|no\.?)?\s*\d{1,3}\s*[:\-][ \t]*(?P<value>[^\n]{3,120})",
@@ -253,9 +262,12 @@ def _labelled(text: str, diagnoses: tuple[str, ...]) -> list[Candidate]:
                 confidence -= conf.VALUE_ON_NEXT_LINE_PENALTY
             out.append(Candidate("therapy", value, raw, m.start("value"), end, confidence))
     for pattern, confidence in ((_SERVICE_LINE, conf.THERAPY_LABELLED),
-                                (_LISTED_BELOW, conf.THERAPY_LISTED_BELOW)):
+                                (_LISTED_BELOW, conf.THERAPY_LISTED_BELOW),
+                                (_SUBJECT_IS_THERAPY, conf.THERAPY_SUBJECT_LINE)):
         for m in pattern.finditer(text):
             value = clean_therapy(m["value"], diagnoses)
+            if pattern is _SUBJECT_IS_THERAPY and not _STRENGTH_OR_CODE.search(value or ""):
+                continue
             if value:
                 out.append(Candidate("therapy", value, m["value"], m.start("value"),
                                      m.end("value"), confidence))
