@@ -46,6 +46,9 @@ def _therapy(text: str, rules_nlp) -> str | None:
     "presence of",
     "appeal 2",
     "Outpatient",
+    "Notice of Medicare Non-Coverage",
+    "Your Right to Appeal",
+    "NON-COVERAGE \u2014 OUT OF NETWORK PROVIDER",
 ])
 def test_what_is_not_a_therapy(phrase: str) -> None:
     assert clean_therapy(phrase) is None
