@@ -216,3 +216,21 @@ def test_a_coded_therapy_in_a_sentence_beats_a_looser_one() -> None:
             "We denied coverage for remote monitoring because it is not medically necessary.\n")
     best = max(find_therapy(text), key=lambda c: c.confidence)
     assert best.value == "cardiac event monitor (CPT 93229)"
+
+
+def test_the_models_spans_are_checked_like_the_rules(rules_nlp) -> None:
+    """A tagged reference, heading or labelled diagnosis is dropped; a named drug is kept."""
+    from spacy.tokens import Span
+
+    from denialparse.understanding.model_candidates import model_candidates
+
+    text = ("NOTICE OF DENIAL\nDiagnosis: Chronic kidney disease, stage 3\n"
+            "We denied the above drug, Farxiga 10 mg tablet, for chronic kidney disease.\n")
+    doc = rules_nlp.make_doc(text)
+    spans = []
+    for phrase in ("NOTICE OF DENIAL", "the above drug", "Farxiga 10 mg tablet", "chronic kidney"):
+        start = text.rindex(phrase)
+        spans.append(doc.char_span(start, start + len(phrase), label="THERAPY"))
+    assert all(isinstance(s, Span) for s in spans)
+    doc.ents = spans
+    assert [c.value for c in model_candidates(doc, {})] == ["Farxiga 10 mg tablet"]
