@@ -14,7 +14,7 @@ from denialparse.understanding.extract import extract
 from denialparse.understanding.finders.therapy import (
     clean_therapy,
     find_therapy,
-    labelled_diagnoses,
+    named_elsewhere,
 )
 
 
@@ -77,7 +77,7 @@ def test_what_is_a_therapy(raw: str, value: str) -> None:
 
 def test_a_labelled_diagnosis_is_not_the_therapy() -> None:
     text = "Primary diagnosis: G43.709 Chronic migraine without aura\n"
-    diagnoses = labelled_diagnoses(text)
+    diagnoses = named_elsewhere(text)
     assert clean_therapy("chronic migraine without aura", diagnoses) is None
     botox = "onabotulinumtoxinA injection"
     assert clean_therapy(botox, diagnoses) == botox
@@ -209,6 +209,15 @@ def test_a_subject_line_that_is_the_drug(rules_nlp) -> None:
     text = ("RE: CIMZIA 200 MG/ML PREFILLED SYRINGE\nRE: Member Ana Ruiz\n\n"
             "We cannot approve the requested medication at this time.\n")
     assert _therapy(text, rules_nlp) == "CIMZIA 200 MG/ML PREFILLED SYRINGE"
+
+
+def test_a_claim_for_a_person_is_no_therapy(rules_nlp) -> None:
+    text = ("Hello Marisol,\nWe reviewed a claim for Marisol Vega (member ID 55120-3). We also "
+            "reviewed the claim for Group Therapy sessions.\n")
+    assert _therapy(text, rules_nlp) == "Group Therapy sessions"
+    for line in ("Member name: Ms. Dana Q. Ruiz   Group: Acme Tools\n",
+                 "Member: Dana Ruiz Group: Acme Tools\n", "Dear Ms. Dana Ruiz:\n"):
+        assert named_elsewhere(line).people == {"dana", "ruiz"}
 
 
 def test_a_coded_therapy_in_a_sentence_beats_a_looser_one() -> None:

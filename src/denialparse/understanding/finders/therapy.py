@@ -11,6 +11,7 @@ RE line, the claim table) and, with nothing named, the field stays empty.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from denialparse.understanding import confidence as conf
 from denialparse.understanding import lexicon
@@ -33,7 +34,8 @@ _THERAPY_LABEL = re.compile(
 _VALUE = r"(?P<value>(?:[^.;:\n]|(?<=\d)\.(?=\d)|\n(?!\s*\n)){3,110}?)"
 _VALUE_END = (
     r"(?=\s+(?:because|for\s+(?:your|the|you|chronic|treatment|dates?|services?|a\s|an\s)|to\s+treat|"
-    r"prescribed|ordered|from\s|dated|on\s+\w+\s+\d|as\s|since|due\s+to|based|under|at\s|"
+    r"prescribed|ordered|performed|provided|rendered|received|from\s|dated|on\s+\w+\s+\d|as\s|"
+    r"since|due\s+to|based|under|at\s|"
     r"which|that|and\s+(?:it|we|this)|(?:is|was|has\s+been|have\s+been|are|were)\s)|[.,;:]|\n\s*\n)"
 )
 _TO_COVER = r"to\s+(?:cover|approve|pay\s+for)"  # "your request to cover X"
@@ -45,13 +47,14 @@ _THERAPY_SENTENCE = (
     ),
     re.compile(  # "we denied your request for X because"
         r"(?i:we|plan|have|has)\s+(?i:denied|cannot\s+approve|can\s*not\s+approve|did\s+not\s+approve|"
-        r"are\s+unable\s+to\s+approve|will\s+not\s+cover|are\s+denying|decided\s+not\s+to\s+cover|"
+        r"are\s+unable\s+to\s+approve|(?:will|cannot|can\s*not|did|do)\s+not\s+(?:cover|pay\s+for)|"
+        r"cannot\s+(?:cover|pay\s+for)|are\s+denying|decided\s+not\s+to\s+cover|"
         r"are\s+not\s+able\s+to\s+approve)\s+(?i:your\s+|the\s+)?(?i:request\s+for\s+|coverage\s+"
         r"(?:of|for)\s+|payment\s+(?:of|for)\s+|prior\s+authori[sz]ation\s+(?:request\s+)?for\s+)?"
         + _VALUE + _VALUE_END
     ),
     re.compile(  # "the request (from Clinic) for X for your left arm", "asked us to approve X"
-        r"(?:(?i:request(?:ed)?)(?:\s+from\s+(?:[^.\n]|\n(?!\s*\n)){2,60}?)?"
+        r"(?:(?i:request(?:ed)?|claim)(?:\s+from\s+(?:[^.\n]|\n(?!\s*\n)){2,60}?)?"
         r"\s+(?i:for|of|" + _TO_COVER + r")"
         r"|(?i:asked\s+us\s+to\s+(?:approve|cover|pay\s+for)|prescription\s+for))"
         r"(?:\s+(?i:coverage|approval|prior\s+authori[sz]ation|payment)\s+(?i:of|for))?\s+"
@@ -89,13 +92,14 @@ _THINGS = (r"(?:services?|items?|drugs?|medications?|procedures?|treatments?|equ
 _LISTED_BELOW = re.compile(
     r"\b(?:" + _THINGS + r"(?:\s*/\s*" + _THINGS + r")?\s+(?:listed|shown|described)\s+below"
     r"|the\s+following\s+(?:[a-z]+\s+){0,2}?" + _THINGS + r")\b"
-    r"(?:[^\n.:]|\n(?!\s*\n)){0,80}:[ \t]*(?:\n[ \t]*)?(?P<value>[^\n]{3,120})",
+    r"(?:[^\n.:]|\n(?!\s*\n)){0,80}:[ \t]*(?:\n[ \t]*){0,2}(?P<value>[^\n]{3,120})",
     re.IGNORECASE,
 )
 # A claim table: a header row with a column naming the service, and the first row under it.
 _COLUMN = re.compile(
     r"(?:(?:requested\s+)?(?:service|procedure|drug|medication|item)s?(?:\(s\))?"
     r"(?:\s+(?:description|name|requested|billed|provided|rendered))?"
+    r"(?:\s*(?:&|and)\s*(?:billing\s+)?codes?)?"
     r"|description(?:\s+of\s+services?)?"
     r"|(?:procedure\s+)?codes?(?:\(s\))?\s*/\s*description|drug\s+name\s*/\s*strength)",
     re.IGNORECASE,
@@ -119,6 +123,7 @@ _CLAIM_COLUMN = re.compile(
 _CODE = r"(?:\d{5}|[A-Z]\d{4}|\d{4}[A-Z])"
 _RUN_TOGETHER_ROW = re.compile(
     rf"^[\s|]*(?:(?:{DATE_RE.pattern}|{_CODE})[\s|]+)+(?P<value>[A-Za-z][^$\n|]{{2,100}}?)[\s|]+\$",
+    re.IGNORECASE,
 )
 
 _THERAPY_JUNK = re.compile(
@@ -142,7 +147,9 @@ _TAIL = re.compile(
     r"\s+(?:Date|DOS|Member|Claim|Reference|NPI|Quantity|Qty)\b.*$"
     r"|\s+[A-Z][a-z]+(?:\s+(?:[a-z]+|[A-Z]{2,4}|#))?(?:\s+[a-z]+)?\s*[:#]\s.*$"
     r"|,?\s+(?:on|from|dated)\s+(?:\d{1,2}/|[A-Z][a-z]{2,8}\.?\s+\d).*$"
+    r"|,?\s+(?:requested|ordered|prescribed|performed|provided)\s+by\b.*$"
 )
+_LEADING_DATE = re.compile(r"^(?:" + DATE_RE.pattern + r")[\s|]+", re.IGNORECASE)
 # A case placeholder left in a template: "[name of service]", "<drug>", "____".
 _PLACEHOLDER = re.compile(r"[\[\]<>{}]|_{3,}|\b[Xx]{4,}\b")
 # A fragment cut short: it ends on a preposition, article, conjunction or title ("presence of",
@@ -173,6 +180,14 @@ _THERAPY_MARK = re.compile(
     r"|\b\d+(?:\.\d+)?\s*(?:mg|mcg|ml|g|units?|iu|%)(?:\b|/)",
     re.IGNORECASE,
 )
+# "Dear Ms. Ruiz,", "Hi Dana,", "Member name: Dana Ruiz": the people a letter is about.
+_PERSON_LINE = re.compile(
+    r"^[ \t]*(?:(?:dear|hi|hello)\s+(?P<greeted>[^,:\n]{2,60})[,:]"
+    r"|(?:member|patient|enrollee|beneficiary|subscriber)(?:\s+name)?\s*:[ \t]*"
+    r"(?P<labelled>[^\n]{2,60}))",
+    re.IGNORECASE | re.MULTILINE,
+)
+_TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "madam", "doctor"})
 _DIAGNOSIS_LINE = re.compile(
     r"^[ \t]*(?:(?:primary|principal|secondary|admitting)\s+)?(?:diagnos[ie]s|dx|condition|"
     r"icd(?:-?10)?(?:\s+codes?)?)(?:\s+codes?)?(?:\(s\))?[ \t]*(?:" + _SEPARATOR + r")[ \t]*"
@@ -185,13 +200,29 @@ def _words(value: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", value.lower())
 
 
-def is_therapy_phrase(value: str, diagnoses: tuple[str, ...] = ()) -> bool:
+@dataclass(frozen=True)
+class NamedElsewhere:
+    """What a letter names that is not the therapy (:func:`named_elsewhere`).
+
+    Attributes:
+        diagnoses: the labelled diagnoses, lower case words ("major depressive disorder").
+        people: words of the names it addresses or labels as the member, lower case.
+    """
+
+    diagnoses: tuple[str, ...] = ()
+    people: frozenset[str] = frozenset()
+
+
+_NOTHING_ELSEWHERE = NamedElsewhere()
+
+
+def is_therapy_phrase(value: str, elsewhere: NamedElsewhere = _NOTHING_ELSEWHERE) -> bool:
     """Whether ``value`` can name a therapy: a noun phrase, not a reference, placeholder or heading.
 
     Args:
         value: a cleaned candidate ("Otezla 30 mg tablet", "the above drug").
-        diagnoses: the letter's labelled diagnoses, lower case (:func:`labelled_diagnoses`): a
-            phrase printed as the diagnosis is not the therapy.
+        elsewhere: the letter's diagnoses and people: a phrase printed as the diagnosis, or a
+            person's name ("a claim for Dana Ruiz"), is not the therapy.
     """
     words = _words(value)
     if _PLACEHOLDER.search(value) or _CLAUSE.search(value) or _FRAGMENT_END.search(value):
@@ -204,7 +235,15 @@ def is_therapy_phrase(value: str, diagnoses: tuple[str, ...] = ()) -> bool:
     if (_ICD10.search(value) or _names_a_diagnosis(value)) and not _THERAPY_MARK.search(value):
         return False
     lowered = f" {' '.join(words)} "
-    return not any(lowered in f" {d} " for d in diagnoses)
+    return (not any(lowered in f" {d} " for d in elsewhere.diagnoses)
+            and not _is_a_person(value, elsewhere.people))
+
+
+def _is_a_person(value: str, people: frozenset[str]) -> bool:
+    """"Dana Ruiz (member ID 5512)": capitalised words, one a name the letter addresses/labels."""
+    words = re.findall(r"[A-Za-z][A-Za-z'.-]*", value.split("(")[0])
+    return (0 < len(words) <= 4 and all(w[0].isupper() for w in words)
+            and any(w.lower().strip(".") in people for w in words))
 
 
 def _names_a_diagnosis(phrase: str) -> bool:
@@ -213,12 +252,30 @@ def _names_a_diagnosis(phrase: str) -> bool:
     return bool(words) and words[-1] in lexicon.THERAPY_DIAGNOSIS_WORDS
 
 
-def labelled_diagnoses(text: str) -> tuple[str, ...]:
-    """The diagnoses printed after a label ("Diagnosis: F33.1 Major depressive disorder")."""
-    return tuple(" ".join(_words(m["value"])) for m in _DIAGNOSIS_LINE.finditer(text))
+def named_elsewhere(text: str) -> NamedElsewhere:
+    """The diagnoses printed after a label ("Diagnosis: F33.1 Major depressive disorder") and the
+    people the letter addresses ("Dear Ms. Ruiz,") or labels ("Member name: Dana Ruiz")."""
+    diagnoses = tuple(" ".join(_words(m["value"])) for m in _DIAGNOSIS_LINE.finditer(text))
+    people = frozenset(w for m in _PERSON_LINE.finditer(text)
+                       for w in _name_words(m["greeted"] or m["labelled"]))
+    return NamedElsewhere(diagnoses, people)
 
 
-def clean_therapy(raw: str, diagnoses: tuple[str, ...] = ()) -> str | None:
+def _name_words(name: str) -> set[str]:
+    """"Ms. Dana Q. Ruiz   ID: 44" -> {"dana", "ruiz"}: capitalised words up to the next field."""
+    words: set[str] = set()
+    for token in re.split(r"[ \t]{2,}", name.strip())[0].split()[:5]:
+        word = token.strip(",.;:")
+        if word.lower() in _TITLES or re.fullmatch(r"[A-Z]\.?", token):
+            continue  # a title or an initial
+        if (token.endswith(":") or not re.fullmatch(r"[A-Z][a-z'-]+", word)
+                or word.lower() in lexicon.THERAPY_GENERIC_WORDS):
+            break  # "Group:", "Member ID", a number: the name has ended
+        words.add(word.lower())
+    return words
+
+
+def clean_therapy(raw: str, elsewhere: NamedElsewhere = _NOTHING_ELSEWHERE) -> str | None:
     """A therapy as printed, trimmed of labels and junk; None for what can't be one."""
     value = re.split(r"[ \t]{2,}|\t", raw.strip())[0]
     value = re.sub(r"\s+", " ", value).strip(" :-,.\"'")
@@ -226,7 +283,7 @@ def clean_therapy(raw: str, diagnoses: tuple[str, ...] = ()) -> str | None:
     while previous != value:
         previous = value
         value = _THERAPY_JUNK.sub("", value).strip()
-    value = _TAIL.sub("", value).strip(" ,").lstrip("/ ")
+    value = _TAIL.sub("", _LEADING_DATE.sub("", value)).strip(" ,").lstrip("/ ")
     head = _HEAD.match(value)
     if head and all(w in lexicon.THERAPY_GENERIC_WORDS for w in _words(head["head"])):
         value = head["rest"]
@@ -237,7 +294,7 @@ def clean_therapy(raw: str, diagnoses: tuple[str, ...] = ()) -> str | None:
         value = value[:-1].rstrip()  # "Total Knee Arthroplasty)": the span lost its "("
     if len(value) < 3 or _NOT_A_THERAPY.match(value) or not re.search(r"[A-Za-z]{3}", value):
         return None
-    return value if is_therapy_phrase(value, diagnoses) else None
+    return value if is_therapy_phrase(value, elsewhere) else None
 
 
 def _is_therapy_label(label: str) -> bool:
@@ -247,7 +304,7 @@ def _is_therapy_label(label: str) -> bool:
             and any(w in lexicon.THERAPY_LABEL_HEADS for w in words))
 
 
-def _labelled(text: str, diagnoses: tuple[str, ...]) -> list[Candidate]:
+def _labelled(text: str, elsewhere: NamedElsewhere) -> list[Candidate]:
     out = []
     for m in _THERAPY_LABEL.finditer(text):
         if not _is_therapy_label(m["label"]) or (m["next"] and m["sep"] == "-"):
@@ -255,7 +312,7 @@ def _labelled(text: str, diagnoses: tuple[str, ...]) -> list[Candidate]:
         raw, end = m["value"], m.end("value")
         if m["more"] and not re.search(r"[ \t]{2,}", raw.strip()):  # one column: it wrapped
             raw, end = f"{raw.strip()} {m['more'].strip()}", m.end("more")
-        value = clean_therapy(raw, diagnoses)
+        value = clean_therapy(raw, elsewhere)
         if value:
             confidence = conf.THERAPY_LABELLED
             if m["next"]:
@@ -265,7 +322,7 @@ def _labelled(text: str, diagnoses: tuple[str, ...]) -> list[Candidate]:
                                 (_LISTED_BELOW, conf.THERAPY_LISTED_BELOW),
                                 (_SUBJECT_IS_THERAPY, conf.THERAPY_SUBJECT_LINE)):
         for m in pattern.finditer(text):
-            value = clean_therapy(m["value"], diagnoses)
+            value = clean_therapy(m["value"], elsewhere)
             if pattern is _SUBJECT_IS_THERAPY and not _STRENGTH_OR_CODE.search(value or ""):
                 continue
             if value:
@@ -330,7 +387,7 @@ def _is_denied_row(row: str) -> bool:
     return bool(_DENIED_ROW.search(row)) or (len(amounts) >= 2 and amounts[1] == 0)
 
 
-def _table_rows(text: str, diagnoses: tuple[str, ...]) -> list[Candidate]:
+def _table_rows(text: str, elsewhere: NamedElsewhere) -> list[Candidate]:
     """A claim table's service: under its service column, in the first denied row (or the first)."""
     out = []
     lines, offset = [], 0
@@ -346,7 +403,7 @@ def _table_rows(text: str, diagnoses: tuple[str, ...]) -> list[Candidate]:
             if not row.strip():
                 break
             found = None if _RULE_LINE.match(row) else _service_cell(row, row_start, *column)
-            if found and (value := clean_therapy(found[0], diagnoses)):
+            if found and (value := clean_therapy(found[0], elsewhere)):
                 rows.append((_is_denied_row(row), value, *found))
         if rows:
             _, value, raw, start = next((r for r in rows if r[0]), rows[0])
@@ -363,11 +420,11 @@ def _names_and_codes(value: str) -> bool:
     return bool(re.search(r"[A-Za-z]{3}", words))
 
 
-def _sentences(text: str, diagnoses: tuple[str, ...]) -> list[Candidate]:
+def _sentences(text: str, elsewhere: NamedElsewhere) -> list[Candidate]:
     out = []
     for i, pattern in enumerate(_THERAPY_SENTENCE):
         for m in pattern.finditer(text):
-            value = clean_therapy(m["value"], diagnoses)
+            value = clean_therapy(m["value"], elsewhere)
             if not value or len(value.split()) > 12:
                 continue
             # The RE/subject line names the service on purpose: trust it like a label.
@@ -384,5 +441,5 @@ def _sentences(text: str, diagnoses: tuple[str, ...]) -> list[Candidate]:
 
 def find_therapy(text: str) -> list[Candidate]:
     """The denied service, drug, item or device: labels and tables first, then denial sentences."""
-    diagnoses = labelled_diagnoses(text)
-    return _labelled(text, diagnoses) + _table_rows(text, diagnoses) + _sentences(text, diagnoses)
+    elsewhere = named_elsewhere(text)
+    return _labelled(text, elsewhere) + _table_rows(text, elsewhere) + _sentences(text, elsewhere)
