@@ -22,7 +22,8 @@ UNDERSTANDING = PACKAGE / "understanding"
 def test_every_data_file_is_read_as_package_data() -> None:
     data = resources.files("denialparse.understanding").joinpath("data")
     names = sorted(p.name for p in data.iterdir() if p.name.endswith(".toml"))
-    assert names == ["codes.toml", "denial_cues.toml", "id_labels.toml", "payers.toml", "plan_cues.toml"]
+    assert names == ["codes.toml", "denial_cues.toml", "id_labels.toml", "payers.toml", "plan_cues.toml",
+                     "therapy_words.toml"]
     source = (UNDERSTANDING / "lexicon.py").read_text()
     for name in names:
         assert f'"{name}"' in source, f"lexicon.py does not read {name}"

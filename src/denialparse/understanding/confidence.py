@@ -77,6 +77,11 @@ THERAPY_LABELLED = 0.85  # "Service requested: ..."
 THERAPY_SUBJECT_LINE = 0.82  # "RE: Coverage decision for ..." (names the service on purpose)
 THERAPY_SENTENCE = 0.72  # the first denial-sentence pattern ...
 THERAPY_SENTENCE_STEP = 0.04  # ... and less for each later, looser one
+# A sentence's therapy with a CPT/HCPCS/NDC code or a strength ("polysomnography (CPT 95810)") is
+# surely named, not a model's guess at a nearby noun; still under a label.
+THERAPY_CODED_BONUS = 0.12
+THERAPY_TABLE_ROW = 0.80  # the first row under a claim table's "Service"/"Description" column
+THERAPY_LISTED_BELOW = 0.80  # "the services listed below that you received:" + the next line
 
 # ------------------------------------------------------------------------ rule finders: reason
 REASON_BLOCK_WITH_CUE = 0.88  # the block under "Reason for denial:" with denial wording

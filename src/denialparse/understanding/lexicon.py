@@ -8,7 +8,8 @@ from a checkout):
   programs, weak aliases;
 - ``plan_cues.toml`` / ``denial_cues.toml``: cue phrases (regular expressions) with weights;
 - ``codes.toml``: CARC and NCPDP codes -> denial type;
-- ``id_labels.toml``: the labels that introduce a member ID or a claim number.
+- ``id_labels.toml``: the labels that introduce a member ID or a claim number;
+- ``therapy_words.toml``: words naming no particular therapy, heading words, therapy labels.
 """
 
 from __future__ import annotations
@@ -67,3 +68,13 @@ ID_LABELS: dict[str, str] = {
     field: "|".join(alternatives)
     for field, alternatives in _read("id_labels.toml")["id_labels"].items()
 }
+_therapy_words = _read("therapy_words.toml")["words"]
+# Words that name no particular therapy ("the above drug", "coverage of the requested services").
+THERAPY_GENERIC_WORDS: frozenset[str] = frozenset(_therapy_words["generic"])
+# Words of a notice heading ("NOTICE OF DENIAL"): in capitals, the phrase is a heading.
+THERAPY_HEADING_WORDS: frozenset[str] = frozenset(_therapy_words["heading"])
+# Last words of diagnoses ("plaque psoriasis"): such a phrase names the condition, not a therapy.
+THERAPY_DIAGNOSIS_WORDS: frozenset[str] = frozenset(_therapy_words["diagnosis"])
+# Words a therapy label is made of, and those a label needs one of ("Drug Name/Strength:").
+THERAPY_LABEL_WORDS: frozenset[str] = frozenset(_therapy_words["label"])
+THERAPY_LABEL_HEADS: frozenset[str] = frozenset(_therapy_words["label_head"])

@@ -18,7 +18,7 @@ from denialparse.understanding.entity_tags import TagScores, predicted_entities
 from denialparse.understanding.finders.dates import parse_date
 from denialparse.understanding.finders.names import clean_name
 from denialparse.understanding.finders.payers import canonical_payer, without_department
-from denialparse.understanding.finders.therapy import clean_therapy
+from denialparse.understanding.finders.therapy import clean_therapy, named_elsewhere
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -29,19 +29,26 @@ def model_candidates(doc: Doc, calibration: dict[str, Any],
                      tag_scores: TagScores | None = None) -> list[Candidate]:
     """Entities of the trained model as candidates.
 
+    A therapy span is cleaned and checked as a rule's is (``clean_therapy``): what a rule would
+    not take ("+-----+", "the above drug", a heading, the labelled diagnosis, the member's name)
+    the model can't.
+
     Args:
         doc: the annotated doc.
         calibration: the model's ``calibration.json`` (``{}`` when it ships none).
         tag_scores: the entity tagger's probabilities (None for a transition NER, or no model).
     """
     precision: dict[str, float] = calibration.get("ner_precision", {})
+    # A span the letter prints as the diagnosis, or a person's name, is not the therapy, however
+    # the tagger read it.
+    elsewhere = named_elsewhere(getattr(doc._, "dp_text", None) or doc.text)
     out: list[Candidate] = []
     for ent in predicted_entities(doc, tag_scores):
         field = ENTITY_FIELDS.get(ent.label_)
         if not field:
             continue
         raw = ent.text
-        value = _clean_value(field, raw)
+        value = clean_therapy(raw, elsewhere) if field == "therapy" else _clean_value(field, raw)
         if field == "patient_name" and not looks_like_a_person(raw):
             continue  # a patient is a person: "Brazos Valley Fabrication, Inc." is not one
         if value:
@@ -68,8 +75,6 @@ def _clean_value(field: str, raw: str) -> str | None:
         # An ID has digits and some length: "1.LC" read off a smudged fax is not one.
         alnum = re.sub(r"[^A-Za-z0-9]", "", value or "")
         return value if len(alnum) >= 5 and sum(c.isdigit() for c in alnum) >= 3 else None
-    if field == "therapy":
-        return clean_therapy(raw)  # what a rule would not take ("+-----+") the model can't
     if field in ("patient_name", "provider_name"):
         return clean_name(raw) or value  # "ROSALIND T. HARGROVE" -> "Rosalind T. Hargrove"
     return value
