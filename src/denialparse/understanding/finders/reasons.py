@@ -45,6 +45,9 @@ _WEAK_LABEL = (
     r"(?:decision|denial|determination))?|what\s+this\s+means|message|remarks?|comments?"
 )
 _LINE_START = r"^[ \t]*(?:[-•*]\s*|\d{1,2}[.)]\s*)?"
+# Labels that often carry something else than a reason: their block must read like one.
+_NEEDS_WORDING = re.compile(rf"{_LINE_START}(?:message|remarks?|comments?|what\s+this\s+means)\W*$",
+                            re.IGNORECASE)
 _LABEL = re.compile(
     # a strong label anywhere, then a colon or dash on the same line
     rf"\b(?:{_STRONG_LABEL})[^:\n.?]{{0,40}}?[ \t]*[:?\-–][ \t]*"
@@ -76,13 +79,15 @@ _REASON_WORDING = re.compile(
     r"\bno\s+(?:record|documentation|evidence|proof|history)|\bexclude[sd]?\b|\blacks?\b|"
     r"\bmissing\b|\b(?:coverage|eligibility)\b[^.]{0,60}\b(?:ended|terminated|lapsed)|"
     r"\b(?:primary|secondary)\s+(?:payer|insurer|insurance|coverage)|\brequires?\b|\brequired\b|"
-    r"\bmust\b|\bonly\s+(?:covers?|pays?|when|if)\b|\bbecause\b|\bdue\s+to\b|\bnot\s+(?:a\s+)?covered\b",
+    r"\bmust\b|\bonly\s+(?:covers?|pays?|when|if)\b|\bbecause\b|\bdue\s+to\b|\bnot\s+(?:a\s+)?covered\b|"
+    r"\bexceed(?:s|ed)?\b|\blimit(?:s|ed)?\b",
     re.IGNORECASE,
 )
 # Sentences that are never the reason even with reason wording: who decided, what to do next.
 _NOT_A_REASON = re.compile(
     r"^(?:this|the|our)\s+decision\s+was\s+(?:made|reviewed)|^(?:if|please|sincerely|thank)\b|"
     r"^you\s+(?:may|can|have|must\s+(?:ask|file|request|send|call))\b|^dear\b|"
+    r"\byou\s+(?:\w+\s+)?(?:have|has)\s+the\s+right\b|"
     r"\b(?:reviewed|made)\s+by\s+(?:dr\.?|a\s+(?:physician|doctor|pharmacist|nurse))|"
     # what the member owes, what to ask for next: not why
     r"\b(?:have|has)\s+to\s+pay\b|\bnot\s+responsible\b|\byou\s+(?:may\s+)?owe\b|"
@@ -136,9 +141,7 @@ def _labelled_reasons(text: str) -> list[Candidate]:
         if not _says_something(value):
             continue  # "Reason code: CO-50" is a code, not the reason
         strong = score_denial_cues(value) or _REASON_WORDING.search(value)
-        weak_label = re.match(rf"{_LINE_START}(?:{_WEAK_LABEL})\W*$", m.group(0).strip(),
-                              re.IGNORECASE)
-        if weak_label and not strong:
+        if _NEEDS_WORDING.match(m.group(0)) and not strong:
             continue  # a "Message:" or "Remarks" that gives no why
         confidence = conf.REASON_BLOCK_WITH_CUE if strong else conf.REASON_BLOCK_WITHOUT_CUE
         if _LEADING_CODE.match(value) or re.search(r"\bcodes?\b", m.group(0), re.IGNORECASE):
@@ -339,7 +342,7 @@ def _reason_sentences(text: str, sentences: list[Sentence]) -> list[Candidate]:
     out: list[Candidate] = []
     for i, sent in enumerate(sentences):
         cues = score_denial_cues(sent.text)
-        if not cues or BOILERPLATE.search(sent.text):
+        if not cues or BOILERPLATE.search(sent.text) or _NOT_A_REASON.search(sent.text):
             continue
         strength = max(cues.values()) + (_MARKER_STRENGTH if REASON_MARKERS.search(sent.text) else 0)
         if _CAUSAL.search(sent.text):
