@@ -210,3 +210,36 @@ review it again within 30 days.
 """
     got = _reason(text, rules_nlp)
     assert got is not None and "right" not in got.value
+
+
+def test_wording_under_an_appeal_rights_heading_is_not_the_reason(rules_nlp) -> None:
+    text = """Maple Leaf Health
+Explanation of Benefits
+
+Member name      Tomas Brandt         Member ID      MLH-2201934
+Service date     February 9, 2026
+
+Service              Billed      Paid    Reason
+MRI brain            $1,800.00   $0.00   Eastside Imaging is not a plan provider
+
+YOUR RIGHT TO APPEAL
+You may appeal within 180 days. For out-of-network billing disputes you may be eligible for a
+federal dispute process.
+"""
+    got = _reason(text, rules_nlp)
+    assert got is not None and got.value == "Eastside Imaging is not a plan provider"
+
+
+def test_a_decision_in_the_appeal_section_still_counts(rules_nlp) -> None:
+    text = """Birch Valley Plan
+Member ID: BV3390117
+
+Claim lines
+Office visit     $140.00    $0.00    CO-197
+
+YOUR APPEAL RIGHTS
+You have the right to appeal within 180 days. The visit on 03/02/2026 was denied because no
+authorization was on file for it. Call us to ask about the process.
+"""
+    got = _reason(text, rules_nlp)
+    assert got is not None and "no authorization was on file" in got.value

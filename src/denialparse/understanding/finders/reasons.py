@@ -93,11 +93,13 @@ _NOT_A_REASON = re.compile(
     r"\b(?:have|has)\s+to\s+pay\b|\bnot\s+responsible\b|\byou\s+(?:may\s+)?owe\b|"
     r"\bbill\s+(?:the\s+)?(?:member|patient|enrollee)|"
     r"\b(?:ask|request|apply)\s+(?:us\s+)?(?:for\s+)?(?:an?\s+)?(?:[\w-]+\s+){0,2}"
-    r"(?:exception|appeal|review|redetermination|reconsideration|hearing)|"
-    # a reason code's own line restates the code, not the case
-    r"\b(?:CO|PR|OA|PI|CR)\s?-\s?[A-Z]?\d{1,3}\b|\b(?:reason|remark|adjustment)\s+codes?\b",
+    r"(?:exception|appeal|review|redetermination|reconsideration|hearing)",
     re.IGNORECASE,
 )
+# A code's own line ("Adjustment: CO-29 The time limit ...") restates the code, not the case: a
+# reason does not run on into it.
+_CODE_MENTION = re.compile(r"\b(?:CO|PR|OA|PI|CR)\s?-\s?[A-Z]?\d{1,3}\b|"
+                           r"\b(?:reason|remark|adjustment)\s+codes?\b", re.IGNORECASE)
 # A code opening a value ("CO50 - ...", "MN-02 - ...", "N130"): what follows is its standard wording.
 _LEADING_CODE = re.compile(r"(?:[A-Z]{1,4}-?\s?\d{1,4}[A-Z]?|[A-Z]\d{2,4})\b")
 # ... also after its label ("Denial reason: CO50 - ...", "CARC CO-50: ...").
@@ -119,8 +121,11 @@ _SHORT_BLOCK = 200  # a heading's first paragraph this short goes on into the ne
 def find_reason(text: str, sentences: list[Sentence]) -> list[Candidate]:
     """Every candidate reason the letter prints (see the module docstring), nested ones folded."""
     printed_as_reason = _labelled_reasons(text) + _criteria_lists(text) + _table_cells(text)
-    worded = (_reason_sentences(text, sentences) + _decision_chains(text, sentences)
-              + _code_descriptions(text) + _worded_sentences(text, sentences))
+    # A decision line in the appeal-rights section still says what was denied and why ("Sessions
+    # marked CO-97 were denied because ..."); other wording there is about contesting it.
+    outside = _outside_appeal_sections(text, sentences)
+    worded = (_reason_sentences(text, outside) + _decision_chains(text, sentences)
+              + _code_descriptions(text) + _worded_sentences(text, outside))
     return printed_as_reason + _fold_nested(worded)
 
 
@@ -252,7 +257,8 @@ def _first_sentences(block: str) -> int:
     count = 0
     for piece in _split_keep(block):
         stripped = piece.strip()
-        if count and (BOILERPLATE.search(stripped) or _NOT_A_REASON.search(stripped)):
+        if count and (BOILERPLATE.search(stripped) or _NOT_A_REASON.search(stripped)
+                      or _CODE_MENTION.search(stripped)):
             break
         pos += len(piece)
         count += 1
@@ -331,6 +337,7 @@ _MARKER_STRENGTH = 1.5  # reason wording ("denied", "does not", "must")
 _CAUSAL_STRENGTH = 1.5  # a cause ("because", "due to", "is not")
 _CODE_LINE_STRENGTH = -2.5  # a code's printed description restates the code, not the case
 _HEADLINE_STRENGTH = -2.0  # a line in capitals is a heading or a category ("DENIED - STEP THERAPY")
+_FORM_FIELDS_STRENGTH = -2.5  # "Provider  Acme (OUT-OF-NETWORK)\nService date ...": a form's fields
 _MIN_STRENGTH = 3.0  # weaker sentences are not the reason
 _CONTINUATION = re.compile(r"(specifically|this is because|the (plan|policy|guideline)|per |in addition)",
                            re.IGNORECASE)
@@ -351,9 +358,12 @@ def _reason_sentences(text: str, sentences: list[Sentence]) -> list[Candidate]:
             strength += _CODE_LINE_STRENGTH
         if not re.search(r"[a-z]", sent.text):
             strength += _HEADLINE_STRENGTH
+        if _is_form_fields(sent.text):
+            strength += _FORM_FIELDS_STRENGTH
         if strength < _MIN_STRENGTH:
             continue
-        end = _run_on(text, sentences, i, lambda s: not _NOT_A_REASON.search(s) and bool(
+        end = _run_on(text, sentences, i, lambda s: not _NOT_A_REASON.search(s)
+                      and not _CODE_MENTION.search(s) and bool(
             score_denial_cues(s) or _CONTINUATION.match(s) or _REASON_WORDING.search(s)))
         confidence = min(conf.REASON_SENTENCE_CAP,
                          conf.REASON_SENTENCE_BASE + conf.REASON_SENTENCE_STEP * strength)
@@ -384,8 +394,9 @@ def _decision_chains(text: str, sentences: list[Sentence]) -> list[Candidate]:
     """
     out: list[Candidate] = []
     for i, sent in enumerate(sentences):
-        if BOILERPLATE.search(sent.text) or not _DECISION.search(sent.text) or _is_label(sent.text):
-            continue
+        if (BOILERPLATE.search(sent.text) or not _DECISION.search(sent.text) or _is_label(sent.text)
+                or CODE_LINE.match(sent.text)):
+            continue  # a code's description ("CO-100 ... is denied when ...") is no decision line
         if _CONCLUDES.search(sent.text):
             start = _run_back(text, sentences, i)
             if start < sent.start:
@@ -436,9 +447,47 @@ def _worded_sentences(text: str, sentences: list[Sentence]) -> list[Candidate]:
 
 
 # ----------------------------------------------------------------------------------- helpers
+# A heading over appeal rights ("YOUR APPEAL RIGHTS", "What you can do if you disagree"): what
+# follows says how to contest the decision, not why it was made, whatever words it uses.
+_APPEAL_HEADING = re.compile(
+    r"^[ \t]*[^\n.]{0,40}\b(?:appeals?|your\s+rights?|right\s+to|disagree|grievances?|complaints?|"
+    r"fair\s+hearing|external\s+review|what\s+you\s+can\s+do|next\s+steps|how\s+to\s+(?:ask|file|request))"
+    r"\b[^\n.]{0,40}$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_NEXT_HEADING = re.compile(r"\n[ \t]*\n[ \t]*([A-Z][^\n.;:!?]{1,58}[?:]?)[ \t]*(?=\n)")
+
+
+def _outside_appeal_sections(text: str, sentences: list[Sentence]) -> list[Sentence]:
+    """The sentences not under an appeal-rights heading (to the next heading after a blank line)."""
+    sections: list[tuple[int, int]] = []
+    for m in _APPEAL_HEADING.finditer(text):
+        if _LABEL.match(m.group(0)) or (sections and m.start() < sections[-1][1]):
+            continue  # "Reason for denial and your appeal rights" heads a reason
+        end = len(text)
+        for nxt in _NEXT_HEADING.finditer(text, m.end()):
+            if not _APPEAL_HEADING.match(nxt.group(1)):
+                end = nxt.start()
+                break
+        sections.append((m.start(), end))
+    if not sections:
+        return sentences
+    return [s for s in sentences if not any(a <= s.start < b for a, b in sections)]
+
+
+def _is_form_fields(sentence: str) -> bool:
+    """Two or more lines, most of them a form's "Label  value" or "Label: value" fields."""
+    lines = sentence.splitlines()
+    fields = sum(bool(_FIELD_LINE.match(line)) for line in lines)
+    return len(lines) >= 2 and 2 * fields >= len(lines)
+
+
+_FIELD_LINE = re.compile(r"[ \t]*[A-Z][\w&/()#'.-]*(?: [\w&/()#'.-]+){0,3}?(?::[ \t]*|[ \t]{2,})\S")
+
+
 def _gives_a_why(sentence: str) -> bool:
     """A sentence that says why (a cue or reason wording), not appeal rights or a sign-off."""
-    if BOILERPLATE.search(sentence) or _NOT_A_REASON.search(sentence) or CODE_LINE.match(sentence):
+    if BOILERPLATE.search(sentence) or _NOT_A_REASON.search(sentence) or _CODE_MENTION.search(sentence):
         return False
     return bool(score_denial_cues(sentence) or _REASON_WORDING.search(sentence))
 
