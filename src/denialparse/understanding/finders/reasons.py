@@ -13,7 +13,9 @@ keep their own boundaries.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 from itertools import islice
 
 from denialparse.understanding import confidence as conf
@@ -485,6 +487,7 @@ def _is_form_fields(sentence: str) -> bool:
 _FIELD_LINE = re.compile(r"[ \t]*[A-Z][\w&/()#'.-]*(?: [\w&/()#'.-]+){0,3}?(?::[ \t]*|[ \t]{2,})\S")
 
 
+@lru_cache(maxsize=4096)  # a sentence is asked again by each candidate that may run on into it
 def _gives_a_why(sentence: str) -> bool:
     """A sentence that says why (a cue or reason wording), not appeal rights or a sign-off."""
     if BOILERPLATE.search(sentence) or _NOT_A_REASON.search(sentence) or _CODE_MENTION.search(sentence):
@@ -535,14 +538,23 @@ def _span_candidate(text: str, start: int, end: int, confidence: float) -> Candi
 
 def _fold_nested(candidates: list[Candidate]) -> list[Candidate]:
     """Drop a candidate printed inside a longer one; the longer keeps the better confidence."""
-    out: list[Candidate] = []
-    for c in candidates:
-        outer = [d for d in candidates if d is not c and d.start <= c.start and c.end <= d.end
-                 and (d.end - d.start) > (c.end - c.start)]
-        if outer:
-            continue
-        inner = [d.confidence for d in candidates if c.start <= d.start and d.end <= c.end]
-        best = max([c.confidence, *inner])
+    order = sorted(range(len(candidates)), key=lambda i: (candidates[i].start, -candidates[i].end))
+    starts = [candidates[i].start for i in order]
+    before_end = -1  # the furthest end of a candidate starting before the current one
+    here_end = -1  # ... of one starting where it does, seen so far (longer ones come first)
+    here = None
+    kept: list[tuple[int, float]] = []
+    for k, i in enumerate(order):
+        c = candidates[i]
+        if c.start != here:
+            before_end, here_end, here = max(before_end, here_end), -1, c.start
+        if before_end < c.end and here_end <= c.end:
+            inside = (candidates[j] for j in order[k : bisect_left(starts, c.end)])
+            kept.append((i, max(d.confidence for d in inside if d.end <= c.end)))
+        here_end = max(here_end, c.end)
+    out = []
+    for i, best in sorted(kept):
+        c = candidates[i]
         out.append(c if best == c.confidence else Candidate(
             c.field, c.value, c.raw, c.start, c.end, best, c.source))
     return out
