@@ -243,3 +243,19 @@ authorization was on file for it. Call us to ask about the process.
 """
     got = _reason(text, rules_nlp)
     assert got is not None and "no authorization was on file" in got.value
+
+
+def test_a_forms_fields_are_not_the_reason(rules_nlp) -> None:
+    # A text layer that lost the gaps between labels and values: the lines still are fields.
+    text = """Cobalt Health
+Statement of benefits
+
+Patient Dora Quist Member ID CH-4410028 Group 5521
+Provider Westgate Family and Urgent Care Clinic (OUT-OF-NETWORK)
+Service Date May 2, 2026 Place of service Office
+Diagnosis J45.40 - Moderate persistent asthma, uncomplicated
+
+Explanation: The inhaler training visit repeats the teaching given at the visit a week before.
+"""
+    got = _reason(text, rules_nlp)
+    assert got is not None and got.value.startswith("The inhaler training visit repeats")

@@ -478,10 +478,16 @@ def _outside_appeal_sections(text: str, sentences: list[Sentence]) -> list[Sente
 
 
 def _is_form_fields(sentence: str) -> bool:
-    """Two or more lines, most of them a form's "Label  value" or "Label: value" fields."""
-    lines = sentence.splitlines()
+    """A form's fields: lines most of them "Label  value" or "Label: value", or three or more
+    lines that each open with a capital and end without punctuation (as a text layer prints
+    "Provider Acme Clinic" with the gap lost). Wrapped prose has lines that go on in lower case.
+    """
+    lines = [line.strip() for line in sentence.splitlines() if line.strip()]
     fields = sum(bool(_FIELD_LINE.match(line)) for line in lines)
-    return len(lines) >= 2 and 2 * fields >= len(lines)
+    if fields >= 2 and 2 * fields >= len(lines):
+        return True
+    return len(lines) >= 3 and all(line[0].isupper() for line in lines) and not any(
+        line.endswith((".", "!", "?", ",", ";")) for line in lines[:-1])
 
 
 _FIELD_LINE = re.compile(r"[ \t]*[A-Z][\w&/()#'.-]*(?: [\w&/()#'.-]+){0,3}?(?::[ \t]*|[ \t]{2,})\S")
@@ -490,7 +496,8 @@ _FIELD_LINE = re.compile(r"[ \t]*[A-Z][\w&/()#'.-]*(?: [\w&/()#'.-]+){0,3}?(?::[
 @lru_cache(maxsize=4096)  # a sentence is asked again by each candidate that may run on into it
 def _gives_a_why(sentence: str) -> bool:
     """A sentence that says why (a cue or reason wording), not appeal rights or a sign-off."""
-    if BOILERPLATE.search(sentence) or _NOT_A_REASON.search(sentence) or _CODE_MENTION.search(sentence):
+    if (BOILERPLATE.search(sentence) or _NOT_A_REASON.search(sentence)
+            or _CODE_MENTION.search(sentence) or _CODE_LED.match(sentence)):
         return False
     return bool(score_denial_cues(sentence) or _REASON_WORDING.search(sentence))
 
