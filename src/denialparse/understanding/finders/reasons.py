@@ -138,8 +138,7 @@ def _labelled_reasons(text: str) -> list[Candidate]:
     for m in _LABEL.finditer(text):
         if BOILERPLATE.search(_line_at(text, m.start())):
             continue  # "If you disagree with the reason for our decision:"
-        rest_of_line = _line_at(text, m.end())[m.end() - (text.rfind("\n", 0, m.end()) + 1):]
-        found = _block(text, m.end(), same_line=bool(rest_of_line.strip()),
+        found = _block(text, m.end(), same_line=bool(_rest_of_line(text, m.end()).strip()),
                        after_colon=m.group(0).rstrip().endswith(":"))
         if found is None:
             continue
@@ -419,8 +418,7 @@ def _code_descriptions(text: str) -> list[Candidate]:
     out: list[Candidate] = []
     for m in re.finditer(r"^[ \t]*(?:(?:CARC|RARC|reason\s+code|remark\s+code|code)s?\s*[:#]?\s*)?",
                          text, re.IGNORECASE | re.MULTILINE):
-        line = _line_at(text, m.end())[m.end() - m.start():]
-        code = CODE_LINE.match(line)
+        code = CODE_LINE.match(_rest_of_line(text, m.end()))
         if not code:
             continue
         desc_start = m.end() + code.end()
@@ -576,6 +574,11 @@ def _clean(raw: str) -> str:
 def _says_something(value: str) -> bool:
     """At least a few words, not only codes and amounts."""
     return len(value) >= 12 and len(re.findall(r"[A-Za-z]{3,}", value)) >= 3
+
+
+def _rest_of_line(text: str, pos: int) -> str:
+    end = text.find("\n", pos)
+    return text[pos : len(text) if end == -1 else end]
 
 
 def _line_at(text: str, pos: int) -> str:
