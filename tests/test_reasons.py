@@ -259,3 +259,27 @@ Explanation: The inhaler training visit repeats the teaching given at the visit 
 """
     got = _reason(text, rules_nlp)
     assert got is not None and got.value.startswith("The inhaler training visit repeats")
+
+
+def test_a_reason_label_after_a_sentence_on_the_same_line(rules_nlp) -> None:
+    text = """Prairie Sky Health
+We could not approve the sleep study. Reason: Your symptoms can be tested with a home study first.
+Member ID PS-55120934
+"""
+    got = _reason(text, rules_nlp)
+    assert got is not None and got.value == "Your symptoms can be tested with a home study first."
+
+
+def test_a_why_beats_a_decision_line_that_gives_none(rules_nlp) -> None:
+    text = """NORTHERN LAKES HEALTH | Utilization Review Department | 12 Pier Rd
+
+Member ID: NL7731220
+
+We looked at the bill from Harbor Lab for 04/11/2026.
+
+Your claim was not paid.
+
+The lab is in our network. The order form is missing the ordering doctor's signature.
+"""
+    got = _reason(text, rules_nlp)
+    assert got is not None and "missing the ordering doctor's signature" in got.value

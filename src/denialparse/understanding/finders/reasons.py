@@ -35,7 +35,7 @@ _STRONG_LABEL = (
     r"not\s+(?:approved|covered)|stop(?:ping)?|ending|reduc\w+|won't|will\s+not|can't|cannot)"
     r"|basis\s+(?:for|of)\s+(?:the\s+|our\s+|this\s+)?(?:denial|decision|determination)"
     r"|(?:clinical\s+|decision\s+|denial\s+)?rationale"
-    r"|the\s+reason\s+for\s+our\s+decision\s+is"
+    r"|the\s+reason\s+for\s+our\s+decision\s+is|reason\s+(?:code\s+)?description"
     r"|we\s+(?:denied|are\s+denying|cannot\s+approve|can't\s+approve)\s+(?:this|your|the)\s+"
     r"(?:request|claim|service|drug|item)s?\s+because"
 )
@@ -56,7 +56,9 @@ _LABEL = re.compile(
     # a strong label heading alone on its line
     rf"|{_LINE_START}(?:{_STRONG_LABEL})[^:\n.?]{{0,40}}?[ \t]*$"
     # a weak label opening its line, then a colon, a table gap or the end of the line
-    rf"|{_LINE_START}(?:{_WEAK_LABEL})[ \t]*(?::[ \t]*|[ \t]{{2,}}|\t|$)",
+    rf"|{_LINE_START}(?:{_WEAK_LABEL})[ \t]*(?::[ \t]*|[ \t]{{2,}}|\t|$)"
+    # "Reason:" after a sentence on the same line ("We could not approve X. Reason: ...")
+    r"|(?<=[.!?] )reasons?(?:\s*\(s\))?:[ \t]*",
     re.IGNORECASE | re.MULTILINE,
 )
 # "You do not meet the following criteria:", "Criteria not met:": the list under it is the reason,
@@ -150,7 +152,7 @@ def _labelled_reasons(text: str) -> list[Candidate]:
         if _NEEDS_WORDING.match(m.group(0)) and not strong:
             continue  # a "Message:" or "Remarks" that gives no why
         confidence = conf.REASON_BLOCK_WITH_CUE if strong else conf.REASON_BLOCK_WITHOUT_CUE
-        if _LEADING_CODE.match(value) or re.search(r"\bcodes?\b", m.group(0), re.IGNORECASE):
+        if _LEADING_CODE.match(value):
             # "Denial reason: CO50 - Non-covered services ...": a code's standard wording, which
             # a letter often explains in its own words elsewhere
             confidence = conf.REASON_CODE_DESCRIPTION
@@ -343,6 +345,7 @@ _MIN_STRENGTH = 3.0  # weaker sentences are not the reason
 _CONTINUATION = re.compile(r"(specifically|this is because|the (plan|policy|guideline)|per |in addition)",
                            re.IGNORECASE)
 _MAX_FOLLOWING = 2  # a reason runs on for at most this many more sentences
+_WEAK_CUE = 1.0  # a cue weighing less ("prior authorization" alone) does not say why
 
 
 def _reason_sentences(text: str, sentences: list[Sentence]) -> list[Candidate]:
@@ -375,13 +378,15 @@ def _reason_sentences(text: str, sentences: list[Sentence]) -> list[Candidate]:
 # A sentence that states the decision: "We cannot approve ...", "Your request has been denied",
 # "... has been determined as not medically necessary", "We can't pay this claim".
 _DECISION = re.compile(
-    r"\b(?:denied|deny|denying|not\s+approved|(?:cannot|can\s+not|can't|did\s+not|will\s+not|won't|"
-    r"are\s+not\s+able\s+to|unable\s+to|must\s+not)\s+(?:approve|cover|pay|authori[sz]e)|"
+    r"\b(?:denied|deny|denying|not\s+approved|(?:cannot|can\s+not|can't|could\s+not|couldn't|"
+    r"did\s+not|will\s+not|won't|(?:are|is|was|were)\s+not\s+able\s+to|unable\s+to|must\s+not)\s+"
+    r"(?:approve|cover|pay|authori[sz]e)|not\s+(?:been\s+)?paid|not\s+payable|"
     r"decided\s+not\s+to|not\s+(?:been\s+)?authori[sz]ed|determined\s+(?:to\s+be|as)\s+not|"
     r"(?:decision|determination)\s+is\s+unfavou?rable|adverse\s+(?:benefit\s+)?determination\s+"
     r"(?:is|was)|upheld\s+(?:the|our)\s+(?:denial|decision))\b",
     re.IGNORECASE,
 )
+_BECAUSE = re.compile(r"\b(?:because|due\s+to|since|as\s+(?:the|it|this|your))\b", re.IGNORECASE)
 # A decision line that concludes the sentences before it ("The claim is therefore denied.").
 _CONCLUDES = re.compile(r"\b(?:therefore|thus|for\s+th(?:is|ese)\s+reasons?|as\s+a\s+result|"
                         r"accordingly|consequently)\b", re.IGNORECASE)
@@ -404,7 +409,8 @@ def _decision_chains(text: str, sentences: list[Sentence]) -> list[Candidate]:
                 out.append(_span_candidate(text, start, sent.end, conf.REASON_DECISION_CHAIN))
                 continue
         end = _run_on(text, sentences, i, _gives_a_why, cross_paragraph=True)
-        confidence = conf.REASON_DECISION_CHAIN if end > sent.end else conf.REASON_FALLBACK
+        says_why = end > sent.end or _BECAUSE.search(sent.text)  # "... denied because ..."
+        confidence = conf.REASON_DECISION_CHAIN if says_why else conf.REASON_FALLBACK
         out.append(_span_candidate(text, sent.start, end, confidence))
     return out
 
@@ -497,7 +503,8 @@ def _gives_a_why(sentence: str) -> bool:
     if (BOILERPLATE.search(sentence) or _NOT_A_REASON.search(sentence)
             or _CODE_MENTION.search(sentence) or _CODE_LED.match(sentence)):
         return False
-    return bool(score_denial_cues(sentence) or _REASON_WORDING.search(sentence))
+    cues = score_denial_cues(sentence)
+    return bool((cues and max(cues.values()) >= _WEAK_CUE) or _REASON_WORDING.search(sentence))
 
 
 def _run_on(text: str, sentences: list[Sentence], i: int, keep: Callable[[str], bool], *,
