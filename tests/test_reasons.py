@@ -283,3 +283,30 @@ The lab is in our network. The order form is missing the ordering doctor's signa
 """
     got = _reason(text, rules_nlp)
     assert got is not None and "missing the ordering doctor's signature" in got.value
+
+
+def test_a_rule_about_drugs_in_general_is_not_this_letters_reason(rules_nlp) -> None:
+    text = """Quarry Rx Plan
+Member ID: QR1100274
+
+Some medications have quantity limits to keep you safe.
+
+Your doctor asked for 90 capsules a month, which exceeds your plan's limit of 30.
+"""
+    got = _reason(text, rules_nlp)
+    assert got is not None and "which exceeds your plan's limit of 30" in got.value
+    assert "Some medications" not in got.value
+
+
+def test_the_paragraph_after_a_bare_decision_line(rules_nlp) -> None:
+    text = """Ridgeway Health
+Member ID: RH5520917
+
+Dear Provider:
+
+We finished our review. Payment for this visit is denied.
+
+The visit took place after the approved treatment period had closed (June 3, 2026).
+"""
+    got = _reason(text, rules_nlp)
+    assert got is not None and "approved treatment period had closed" in got.value

@@ -79,7 +79,8 @@ _REASON_WORDING = re.compile(
     r"qualify|need)|\b(?:doesn't|don't|didn't)\s+(?:show|meet|support|qualify|need)|"
     r"\bnot\s+(?:been\s+)?(?:\w+ly\s+)?(?:met|documented|shown|supported|provided|submitted|"
     r"received|eligible|enrolled)|"
-    r"\b(?:criteria|criterion|guidelines?|policy)\b|\brecords?\s+(?:show|indicate)|"
+    r"\b(?:criteria|criterion|guidelines?|policy)\b(?!\s*(?:number|no\b|#|id\b))|"
+    r"\brecords?\s+(?:show|indicate)|"
     r"\bno\s+(?:record|documentation|evidence|proof|history)|\bexclude[sd]?\b|\blacks?\b|"
     r"\bmissing\b|\b(?:coverage|eligibility)\b[^.]{0,60}\b(?:ended|terminated|lapsed)|"
     r"\b(?:primary|secondary)\s+(?:payer|insurer|insurance|coverage)|\brequires?\b|\brequired\b|"
@@ -90,6 +91,9 @@ _REASON_WORDING = re.compile(
 # Sentences that are never the reason even with reason wording: who decided, what to do next.
 _NOT_A_REASON = re.compile(
     r"^(?:this|the|our)\s+decision\s+was\s+(?:made|reviewed)|^(?:if|please|sincerely|thank)\b|"
+    r"^(?:your|an|the|to)\s+appeals?\b|\bdecisi[o0]ns?\s+(?:are|is)\s+(?:made|based)\b|"
+    # a rule about drugs or services in general, not this request
+    r"^(?:certain|some|many|most)\s+(?:drugs|medications|medicines|services|plans|items)\b|"
     r"^you\s+(?:may|can|have|must\s+(?:ask|file|request|send|call))\b|^dear\b|"
     r"\byou\s+(?:\w+\s+)?(?:have|has)\s+the\s+right\b|"
     r"\b(?:reviewed|made)\s+by\s+(?:dr\.?|a\s+(?:physician|doctor|pharmacist|nurse))|"
@@ -340,6 +344,7 @@ _MARKER_STRENGTH = 1.5  # reason wording ("denied", "does not", "must")
 _CAUSAL_STRENGTH = 1.5  # a cause ("because", "due to", "is not")
 _CODE_LINE_STRENGTH = -2.5  # a code's printed description restates the code, not the case
 _HEADLINE_STRENGTH = -2.0  # a line in capitals is a heading or a category ("DENIED - STEP THERAPY")
+_HEADLINE_MAX = 80  # ... when that short: a longer one in capitals is a table row or a letter
 _FORM_FIELDS_STRENGTH = -2.5  # "Provider  Acme (OUT-OF-NETWORK)\nService date ...": a form's fields
 _MIN_STRENGTH = 3.0  # weaker sentences are not the reason
 _CONTINUATION = re.compile(r"(specifically|this is because|the (plan|policy|guideline)|per |in addition)",
@@ -360,7 +365,7 @@ def _reason_sentences(text: str, sentences: list[Sentence]) -> list[Candidate]:
             strength += _CAUSAL_STRENGTH
         if CODE_LINE.match(sent.text) or _CODE_LED.match(sent.text):
             strength += _CODE_LINE_STRENGTH
-        if not re.search(r"[a-z]", sent.text):
+        if len(sent.text) <= _HEADLINE_MAX and not re.search(r"[a-z]", sent.text):
             strength += _HEADLINE_STRENGTH
         if _is_form_fields(sent.text):
             strength += _FORM_FIELDS_STRENGTH
@@ -410,6 +415,10 @@ def _decision_chains(text: str, sentences: list[Sentence]) -> list[Candidate]:
                 continue
         end = _run_on(text, sentences, i, _gives_a_why, cross_paragraph=True)
         says_why = end > sent.end or _BECAUSE.search(sent.text)  # "... denied because ..."
+        if not says_why:
+            # No wording we know says why: the next sentence of the paragraph often does anyway
+            # ("Payment is denied. The service was provided after the authorization ended.")
+            end = _run_on(text, sentences, i, _may_say_why, cross_paragraph=True)
         confidence = conf.REASON_DECISION_CHAIN if says_why else conf.REASON_FALLBACK
         out.append(_span_candidate(text, sent.start, end, confidence))
     return out
@@ -501,10 +510,17 @@ _FIELD_LINE = re.compile(r"[ \t]*[A-Z][\w&/()#'.-]*(?: [\w&/()#'.-]+){0,3}?(?::[
 def _gives_a_why(sentence: str) -> bool:
     """A sentence that says why (a cue or reason wording), not appeal rights or a sign-off."""
     if (BOILERPLATE.search(sentence) or _NOT_A_REASON.search(sentence)
-            or _CODE_MENTION.search(sentence) or _CODE_LED.match(sentence)):
+            or _CODE_MENTION.search(sentence) or _CODE_LED.match(sentence)
+            or _is_form_fields(sentence)):
         return False
     cues = score_denial_cues(sentence)
     return bool((cues and max(cues.values()) >= _WEAK_CUE) or _REASON_WORDING.search(sentence))
+
+
+def _may_say_why(sentence: str) -> bool:
+    """Not appeal rights, a sign-off, a code's line or a form's fields."""
+    return not (BOILERPLATE.search(sentence) or _NOT_A_REASON.search(sentence)
+                or _CODE_MENTION.search(sentence) or _is_form_fields(sentence))
 
 
 def _run_on(text: str, sentences: list[Sentence], i: int, keep: Callable[[str], bool], *,
