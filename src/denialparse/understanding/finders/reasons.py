@@ -24,6 +24,9 @@ from denialparse.understanding.classify import BOILERPLATE, REASON_MARKERS, scor
 from denialparse.understanding.finders.codes import CODE_LINE
 from denialparse.understanding.sentences import Sentence
 
+# A sentence's denial cues, asked by several candidates (its own, the one that may run on into it).
+_cues = lru_cache(maxsize=4096)(score_denial_cues)
+
 # --------------------------------------------------------------------------------- reason labels
 # A label that can only introduce a reason; it may run on a little ("Reason for denial of your
 # claim:") and may stand alone on its line as a heading, with the reason on the next lines.
@@ -152,7 +155,7 @@ def _labelled_reasons(text: str) -> list[Candidate]:
         value = _clean(text[start:end])
         if not _says_something(value):
             continue  # "Reason code: CO-50" is a code, not the reason
-        strong = score_denial_cues(value) or _REASON_WORDING.search(value)
+        strong = _cues(value) or _REASON_WORDING.search(value)
         if _NEEDS_WORDING.match(m.group(0)) and not strong:
             continue  # a "Message:" or "Remarks" that gives no why
         confidence = conf.REASON_BLOCK_WITH_CUE if strong else conf.REASON_BLOCK_WITHOUT_CUE
@@ -333,7 +336,7 @@ def _cell_candidates(text: str, spans: list[tuple[int, int]]) -> list[Candidate]
         return []
     start, end = min(s for s, _ in seen.values()), max(e for _, e in seen.values())
     value = "; ".join(_clean(text[s:e]) for s, e in seen.values())
-    strong = score_denial_cues(value) or _REASON_WORDING.search(value)
+    strong = _cues(value) or _REASON_WORDING.search(value)
     confidence = conf.REASON_TABLE_CELL_WITH_CUE if strong else conf.REASON_TABLE_CELL
     return [Candidate("denial_reason", value, text[start:end], start, end, confidence)]
 
@@ -357,7 +360,7 @@ def _reason_sentences(text: str, sentences: list[Sentence]) -> list[Candidate]:
     """Sentences with strong denial wording (not boilerplate), each with its continuation."""
     out: list[Candidate] = []
     for i, sent in enumerate(sentences):
-        cues = score_denial_cues(sent.text)
+        cues = _cues(sent.text)
         if not cues or BOILERPLATE.search(sent.text) or _NOT_A_REASON.search(sent.text):
             continue
         strength = max(cues.values()) + (_MARKER_STRENGTH if REASON_MARKERS.search(sent.text) else 0)
@@ -373,7 +376,7 @@ def _reason_sentences(text: str, sentences: list[Sentence]) -> list[Candidate]:
             continue
         end = _run_on(text, sentences, i, lambda s: not _NOT_A_REASON.search(s)
                       and not _CODE_MENTION.search(s) and bool(
-            score_denial_cues(s) or _CONTINUATION.match(s) or _REASON_WORDING.search(s)))
+            _cues(s) or _CONTINUATION.match(s) or _REASON_WORDING.search(s)))
         confidence = min(conf.REASON_SENTENCE_CAP,
                          conf.REASON_SENTENCE_BASE + conf.REASON_SENTENCE_STEP * strength)
         out.append(_span_candidate(text, sent.start, end, confidence))
@@ -513,7 +516,7 @@ def _gives_a_why(sentence: str) -> bool:
             or _CODE_MENTION.search(sentence) or _CODE_LED.match(sentence)
             or _is_form_fields(sentence)):
         return False
-    cues = score_denial_cues(sentence)
+    cues = _cues(sentence)
     return bool((cues and max(cues.values()) >= _WEAK_CUE) or _REASON_WORDING.search(sentence))
 
 
