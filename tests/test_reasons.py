@@ -310,3 +310,29 @@ The visit took place after the approved treatment period had closed (June 3, 202
 """
     got = _reason(text, rules_nlp)
     assert got is not None and "approved treatment period had closed" in got.value
+
+
+def test_a_sentence_about_what_the_letter_is_not_is_not_the_reason(rules_nlp) -> None:
+    text = """Heron Bay Health
+Member ID: HB2093311
+
+Coverage for the insulin pump supplies was reduced. Your plan only pays for one box of infusion
+sets every 30 days, and the order was for three.
+
+This notice does not mean the pump is experimental or unsafe.
+"""
+    got = _reason(text, rules_nlp)
+    assert got is not None and "one box of infusion sets" in got.value
+    assert "does not mean" not in got.value
+
+
+def test_a_pharmacy_reject_line_yields_to_the_letters_own_words(rules_nlp) -> None:
+    text = """Tidewater Rx
+Member ID: TW6602391
+
+Claim reject: 75 - PRIOR AUTHORIZATION REQUIRED - NON-FORMULARY PRODUCT
+
+The exception request did not include why the two covered creams can't be used.
+"""
+    got = _reason(text, rules_nlp)
+    assert got is not None and got.value.startswith("The exception request did not include")

@@ -95,6 +95,8 @@ _REASON_WORDING = re.compile(
 _NOT_A_REASON = re.compile(
     r"^(?:this|the|our)\s+decision\s+was\s+(?:made|reviewed)|^(?:if|please|sincerely|thank)\b|"
     r"^(?:your|an|the|to)\s+appeals?\b|\bdecisi[o0]ns?\s+(?:are|is)\s+(?:made|based)\b|"
+    # what the letter is not: "This letter does not mean the service is experimental."
+    r"\b(?:does|do|will)\s+not\s+(?:mean|change|affect)\b|\bis\s+not\s+a\s+decision\s+(?:about|on)\b|"
     # a rule about drugs or services in general, not this request
     r"^(?:certain|some|many|most)\s+(?:drugs|medications|medicines|services|plans|items)\b|"
     r"^you\s+(?:may|can|have|must\s+(?:ask|file|request|send|call))\b|^dear\b|"
@@ -114,7 +116,10 @@ _CODE_MENTION = re.compile(r"\b(?:CO|PR|OA|PI|CR)\s?-\s?[A-Z]?\d{1,3}\b|"
 # A code opening a value ("CO50 - ...", "MN-02 - ...", "N130"): what follows is its standard wording.
 _LEADING_CODE = re.compile(r"(?:[A-Z]{1,4}-?\s?\d{1,4}[A-Z]?|[A-Z]\d{2,4})\b")
 # ... also after its label ("Denial reason: CO50 - ...", "CARC CO-50: ...").
-_CODE_LED = re.compile(rf"(?:[A-Za-z][\w ()/#'-]{{0,40}}:\s*)?(?:CARC\s*|RARC\s*)?{_LEADING_CODE.pattern}")
+_CODE_LED = re.compile(
+    rf"(?:[A-Za-z][\w ()/#'-]{{0,40}}:\s*)?(?:CARC\s*|RARC\s*)?{_LEADING_CODE.pattern}"
+    # ... or a pharmacy reject code ("Reject code 70 - ...", "Pharmacy reject: 608 - ...")
+    r"|(?i:[a-z][\w ()/-]{0,30}?\b(?:codes?|rejects?)\b\s*[:#]?\s*)[A-Z]{0,4}-?\d{1,4}\s*[-–—:]")
 # A line that is a label of its own ("Amount billed: $220.00"): a reason block stops before it.
 _KEY_VALUE_LINE = re.compile(r"[ \t]*[A-Z][\w ()/#'&.-]{1,30}:[ \t]+\S")
 _HEADING_LINE = re.compile(r"[ \t]*[A-Z][^\n.;:,!?]{1,44}")
