@@ -98,7 +98,8 @@ Amount billed: $220.00
 You may request a review of this claim.
 """
     got = _reason(text, rules_nlp)
-    assert got is not None and got.value == "Procedure billed without the required anatomical modifier"
+    assert got is not None
+    assert got.value == "Procedure billed without the required anatomical modifier"
 
 
 def test_a_code_under_the_reason_label_yields_to_the_letters_own_words(rules_nlp) -> None:

@@ -87,7 +87,8 @@ _REASON_WORDING = re.compile(
     r"\bno\s+(?:record|documentation|evidence|proof|history)|\bexclude[sd]?\b|\blacks?\b|"
     r"\bmissing\b|\b(?:coverage|eligibility)\b[^.]{0,60}\b(?:ended|terminated|lapsed)|"
     r"\b(?:primary|secondary)\s+(?:payer|insurer|insurance|coverage)|\brequires?\b|\brequired\b|"
-    r"\bmust\b|\bonly\s+(?:covers?|pays?|when|if)\b|\bbecause\b|\bdue\s+to\b|\bnot\s+(?:a\s+)?covered\b|"
+    r"\bmust\b|\bonly\s+(?:covers?|pays?|when|if)\b|\bbecause\b|\bdue\s+to\b|"
+    r"\bnot\s+(?:a\s+)?covered\b|"
     r"\bexceed(?:s|ed)?\b|\blimit(?:s|ed)?\b",
     re.IGNORECASE,
 )
@@ -96,7 +97,8 @@ _NOT_A_REASON = re.compile(
     r"^(?:this|the|our)\s+decision\s+was\s+(?:made|reviewed)|^(?:if|please|sincerely|thank)\b|"
     r"^(?:your|an|the|to)\s+appeals?\b|\bdecisi[o0]ns?\s+(?:are|is)\s+(?:made|based)\b|"
     # what the letter is not: "This letter does not mean the service is experimental."
-    r"\b(?:does|do|will)\s+not\s+(?:mean|change|affect)\b|\bis\s+not\s+a\s+decision\s+(?:about|on)\b|"
+    r"\b(?:does|do|will)\s+not\s+(?:mean|change|affect)\b|"
+    r"\bis\s+not\s+a\s+decision\s+(?:about|on)\b|"
     # a rule about drugs or services in general, not this request
     r"^(?:certain|some|many|most)\s+(?:drugs|medications|medicines|services|plans|items)\b|"
     r"^you\s+(?:may|can|have|must\s+(?:ask|file|request|send|call))\b|^dear\b|"
@@ -113,13 +115,15 @@ _NOT_A_REASON = re.compile(
 # reason does not run on into it.
 _CODE_MENTION = re.compile(r"\b(?:CO|PR|OA|PI|CR)\s?-\s?[A-Z]?\d{1,3}\b|"
                            r"\b(?:reason|remark|adjustment)\s+codes?\b", re.IGNORECASE)
-# A code opening a value ("CO50 - ...", "MN-02 - ...", "N130"): what follows is its standard wording.
+# A code opening a value ("CO50 - ...", "MN-02 - ...", "N130"): what follows is the code's own
+# standard wording.
 _LEADING_CODE = re.compile(r"(?:[A-Z]{1,4}-?\s?\d{1,4}[A-Z]?|[A-Z]\d{2,4})\b")
 # ... also after its label ("Denial reason: CO50 - ...", "CARC CO-50: ...").
 _CODE_LED = re.compile(
     rf"(?:[A-Za-z][\w ()/#'-]{{0,40}}:\s*)?(?:CARC\s*|RARC\s*)?{_LEADING_CODE.pattern}"
     # ... or a pharmacy reject code ("Reject code 70 - ...", "Pharmacy reject: 608 - ...")
-    r"|(?i:[a-z][\w ()/-]{0,30}?\b(?:codes?|rejects?)\b\s*[:#]?\s*)[A-Z]{0,4}-?\d{1,4}\s*[-–—:]")
+    r"|(?i:[a-z][\w ()/-]{0,30}?\b(?:codes?|rejects?)\b\s*[:#]?\s*)"
+    r"[A-Z]{0,4}-?\d{1,4}\s*[-–—:]")
 # A line that is a label of its own ("Amount billed: $220.00"): a reason block stops before it.
 _KEY_VALUE_LINE = re.compile(r"[ \t]*[A-Z][\w ()/#'&.-]{1,30}:[ \t]+\S")
 _HEADING_LINE = re.compile(r"[ \t]*[A-Z][^\n.;:,!?]{1,44}")
@@ -309,7 +313,8 @@ def _table_cells(text: str) -> list[Candidate]:
     for header_start, header_end in _lines_from(text, 0):
         header = text[header_start:header_end]
         cells = list(_CELL.finditer(header))
-        column = next((i for i, c in enumerate(cells) if _REASON_COLUMN.fullmatch(c.group(0))), None)
+        column = next((i for i, c in enumerate(cells) if _REASON_COLUMN.fullmatch(c.group(0))),
+                      None)
         if column is None or len(cells) < 3:
             continue
         col_start = cells[column].start()
@@ -433,7 +438,7 @@ def _decision_chains(text: str, sentences: list[Sentence]) -> list[Candidate]:
 
 
 def _code_descriptions(text: str) -> list[Candidate]:
-    """A reason code's printed description with the lines that follow it ("CO-4: The procedure ...").
+    """A reason code's printed description and the lines under it ("CO-4: The procedure ...").
 
     The description is the code's standard wording; lines under it often say what was wrong with
     this claim, so the candidate keeps them.
@@ -474,7 +479,8 @@ def _worded_sentences(text: str, sentences: list[Sentence]) -> list[Candidate]:
 # follows says how to contest the decision, not why it was made, whatever words it uses.
 _APPEAL_HEADING = re.compile(
     r"^[ \t]*[^\n.]{0,40}\b(?:appeals?|your\s+rights?|right\s+to|disagree|grievances?|complaints?|"
-    r"fair\s+hearing|external\s+review|what\s+you\s+can\s+do|next\s+steps|how\s+to\s+(?:ask|file|request))"
+    r"fair\s+hearing|external\s+review|what\s+you\s+can\s+do|next\s+steps|"
+    r"how\s+to\s+(?:ask|file|request))"
     r"\b[^\n.]{0,40}$",
     re.IGNORECASE | re.MULTILINE,
 )
