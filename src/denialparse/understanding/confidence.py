@@ -89,7 +89,15 @@ REASON_BLOCK_WITHOUT_CUE = 0.70
 REASON_SENTENCE_BASE = 0.45  # a sentence with denial cues: base + step x its strength ...
 REASON_SENTENCE_STEP = 0.06
 REASON_SENTENCE_CAP = 0.92  # ... capped
-REASON_FALLBACK = 0.55  # the sentence that states the denial, no cue: under review on purpose
+REASON_FALLBACK = 0.45  # the sentence that states the denial, no why: under review on purpose
+REASON_CRITERIA_LIST = 0.86  # "You do not meet the following criteria:" and the list under it
+REASON_TABLE_CELL_WITH_CUE = 0.80  # the "Reason" column of a claim table, with denial wording
+REASON_TABLE_CELL = 0.66
+REASON_DECISION_CHAIN = 0.72  # "The request is denied." + the sentences after it that say why
+REASON_CODE_DESCRIPTION = 0.60  # "CO-4: The procedure code is inconsistent ...": the code's wording
+# A sentence with weak reason wording only ("records show"): reviewed, yet more likely the why
+# than a decision line that gives none (REASON_FALLBACK).
+REASON_WORDING_ONLY = 0.50
 
 # ------------------------------------------------------------------ rule finders: payer, address
 APPEAL_ADDRESS = 0.80
