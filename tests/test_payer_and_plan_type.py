@@ -247,3 +247,30 @@ def test_a_cue_about_other_coverage(sentence: str, other: bool) -> None:
     cue = next(c for c in ("medicare advantage", "medicaid", "fair hearing") if c in low)
     start = low.index(cue)
     assert about_other_coverage(low, start, start + len(cue)) is other
+
+
+# ------------------------------------------------------------- third-party administrators (TPAs)
+
+
+def test_a_tpa_letter_gives_the_employer_plan_it_names_as_payer(rules_nlp) -> None:
+    """UMR is an alias of UnitedHealthcare in the lexicon, yet it decides for the employer's plan."""
+    text = ("UMR\nP.O. Box 1000, Salt Lake City, UT 84130\n\n"
+            "Plan: Harbor Valley Teachers Benefit Plan (self-funded; administered by UMR)\n" + BODY)
+    got = _fields(rules_nlp, text)
+    assert got.payer is not None and got.payer.value == "Harbor Valley Teachers Benefit Plan"
+    assert got.benefit_manager is not None and got.benefit_manager.raw == "UMR"
+
+
+def test_a_tpa_letter_naming_no_plan_keeps_the_tpa(rules_nlp) -> None:
+    got = _fields(rules_nlp, "UMR\nP.O. Box 1000, Salt Lake City, UT 84130\n" + BODY)
+    assert got.payer is not None and got.payer.raw == "UMR"  # no plan is invented
+
+
+def test_an_ocr_slip_in_a_plan_word_is_mended_only_on_ocr_text(rules_nlp) -> None:
+    text = ("UMR\nP.O. Box 1000, Salt Lake City, UT 84130\n\n"
+            "Plan: Harbor Valley Teachers Benelit Plan (self-funded; administered by UMR)\n" + BODY)
+    ocr = LetterText(pages=[PageText(number=1, source=TextSource.OCR, text=text, confidence=0.9)],
+                     source=TextSource.OCR)
+    assert extract(ocr, rules_nlp).fields.payer.value == "Harbor Valley Teachers Benefit Plan"
+    # The same words in a text layer are as printed: nothing is mended.
+    assert _fields(rules_nlp, text).payer.value == "Harbor Valley Teachers Benelit Plan"

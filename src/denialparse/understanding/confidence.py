@@ -139,6 +139,7 @@ OCR_RELIABILITY_SLOPE = 0.5
 # touching a digit, either letter or digit ("US822140903"), sends it under the review threshold.
 OCR_ID_FIXED_PENALTY = 0.05
 OCR_ID_AMBIGUOUS_CAP = 0.65
+OCR_NAME_FIXED_PENALTY = 0.05  # a plan name with a word mended from an OCR slip
 RELATIVE_DEADLINE_CAP = 0.85  # "60 days from this notice": no surer than the letter date, nor this
 
 # ------------------------------------------------------------------------------ classification

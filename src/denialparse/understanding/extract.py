@@ -117,12 +117,19 @@ def _plan_and_benefit_manager(
     too: a plan is never invented. Otherwise the benefit manager is the administrator the letter
     names ("administered by UMR"), if any.
     """
-    if payer is None or payer.value not in lexicon.BENEFIT_MANAGERS:
+    if payer is None or not _is_benefit_manager(payer):
         return payer, administrator
     # Only a plan the letter names as the one decided for: another brand in the text is often the
     # manager's own parent or sibling ("by Evernorth" is Cigna's, "optum Rx" reads as Optum).
     plan = best_supported([c for c in candidates if c.field == "named_plan"], pages)
     return (plan or payer), payer
+
+
+def _is_benefit_manager(payer: FieldValue) -> bool:
+    """A manager by its brand, or by the name printed: a TPA such as UMR is an alias of its parent
+    insurer (UnitedHealthcare) in the lexicon, yet decides for the employer's plan."""
+    printed = re.sub(r"\s+", " ", payer.raw).strip().casefold()
+    return payer.value in lexicon.BENEFIT_MANAGERS or printed in lexicon.BENEFIT_MANAGER_NAMES
 
 
 def _normalise(field: str, value: str) -> str:
@@ -159,6 +166,11 @@ def best_supported(candidates: list[Candidate], pages: PageMap) -> FieldValue | 
     value = best.value
     if pages.read_by_ocr(best.start) and best.field in ("member_id", "claim_id"):
         value, confidence = _read_ocr_id(value, confidence)
+    elif pages.read_by_ocr(best.start) and best.field in ("payer", "named_plan") \
+            and value not in lexicon.PAYER_ALIASES:
+        mended = _mend_plan_name(value)
+        if mended != value:
+            value, confidence = mended, round(confidence - conf.OCR_NAME_FIXED_PENALTY, 3)
     source = "+".join(sorted({c.source for c in group}))
     return FieldValue(
         value=value,
@@ -167,6 +179,20 @@ def best_supported(candidates: list[Candidate], pages: PageMap) -> FieldValue | 
         evidence=pages.evidence(best.start, best.end),
         source=source,
     )
+
+
+def _mend_plan_name(name: str) -> str:
+    """A word of a plan's name that OCR got one letter wrong ("Benelit") is the plan word it is."""
+    def mend(m: re.Match[str]) -> str:
+        word = m.group(0)
+        for known in lexicon.PLAN_NAME_WORDS:
+            if len(known) == len(word) and sum(
+                    a != b for a, b in zip(known, word.lower(), strict=True)) == 1:
+                spelled = lexicon.PLAN_NAME_WORDS[known]
+                return spelled.upper() if word.isupper() else spelled
+        return word
+    return re.sub(r"[A-Za-z]{5,}", lambda m: m.group(0) if m.group(0).lower() in
+                  lexicon.PLAN_NAME_WORDS else mend(m), name)
 
 
 _OCR_DIGIT = {"O": "0", "o": "0", "D": "0", "I": "1", "l": "1", "|": "1", "S": "5", "B": "8", "Z": "2",

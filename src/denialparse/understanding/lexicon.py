@@ -52,6 +52,9 @@ PAYER_ALIASES: dict[str, tuple[str, ...]] = {
 ADMINISTRATORS: frozenset[str] = frozenset(_payers["roles"]["administrators"])
 # Canonical payers that manage a benefit (pharmacy, radiology, utilization review) for a plan.
 BENEFIT_MANAGERS: frozenset[str] = frozenset(_payers["roles"]["benefit_managers"])
+BENEFIT_MANAGER_NAMES: frozenset[str] = frozenset(n.casefold() for n in BENEFIT_MANAGERS)
+# Words plan names are made of, by lower-case spelling: OCR slips in them can be mended.
+PLAN_NAME_WORDS: dict[str, str] = {w.lower(): w for w in _payers["roles"]["plan_name_words"]}
 # Canonical payers that are state programs rather than plans (TennCare, Medi-Cal ...).
 PROGRAMS: frozenset[str] = frozenset(_payers["roles"]["programs"])
 # Aliases too short or too common to trust outside the letterhead (upper case).
