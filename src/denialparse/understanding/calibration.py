@@ -6,8 +6,8 @@ not a probability: on letters nobody here wrote, a therapy at 0.80 support was r
 often than 80 % of the time. The station and the appeal decide from the number whether a person
 must look, so it must mean what it says.
 
-The map is fitted by ``denialparse_dev.calibrate`` (isotonic regression of "was it right" on the
-support, per field) on letters the model was not trained on — the hand-written set A, set C
+The map is fitted by the recipe's ``calibrate`` step (models/project.yml; isotonic regression
+of "was it right" on the support, per field) on letters the model was not trained on — the hand-written set A, set C
 (letters written by other people) and held-out generated letters read back by OCR — and stored in
 the model's ``calibration.json`` under ``"fields"``: per field, ascending support knots and the
 share right at each. Between knots the map is linear; outside, it is the end value. A field with

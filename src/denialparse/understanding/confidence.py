@@ -2,7 +2,8 @@
 
 These numbers are supports: they order candidates and values. What a field finally reports is
 the support mapped by ``calibration.py`` to the share of such values that were right on letters
-the model never saw, so after a change here run ``denialparse_dev.calibrate`` again.
+the model never saw, so after a change here run the recipe's ``calibrate`` step
+(models/project.yml) again.
 
 A field's confidence is how sure we are of the value, 0..1; fields under the review threshold
 (``Options.review_threshold``) are listed in ``needs_review`` and flagged in the appeal. So a
