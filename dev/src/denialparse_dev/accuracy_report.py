@@ -47,7 +47,7 @@ SETS = {
           "test set A: 35 letters, looked at while tuning rules — not blind", False),
     "B": (MODELS / "testset2", "test set B: 30 letters, blind", True),
     "C": (MODELS / "testset3",
-          "test set C: letters written by other people, hand-labelled — a development set "
+          "test set C: 39 letters written by other people, hand-labelled — a development set "
           "(looked at while tuning rules, fitted on by the calibration), not blind", False),
 }
 
